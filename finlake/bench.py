@@ -1,0 +1,200 @@
+"""Benchmarks, outside the test run: `finlake bench ingest` and `finlake bench session`.
+
+Both run on the offline sample market with synthetic tickers (S0001, S0002, ...) and a fixed
+clock, so the figures are reproducible; network time is excluded by construction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import resource
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from finlake.calendar import nyse
+from finlake.datasets import CORPORATE_ACTIONS, PRICES_DAILY
+from finlake.gate import apply_gate
+from finlake.lake import Lake
+from finlake.pipelines.prices import (
+    build_adjusted,
+    build_silver,
+    fetch_prices,
+    silver_from_payloads,
+)
+from finlake.schemas.prices import CORPORATE_ACTIONS_SCHEMA, PRICES_DAILY_SCHEMA
+from finlake.sources.yahoo.provider import YahooProvider
+from finlake.sources.yahoo.sample import SampleChartTransport
+
+END = dt.date(2026, 11, 20)  # a fixed last session keeps runs comparable
+
+
+def synthetic_tickers(count: int) -> list[str]:
+    return [f"S{i:04d}" for i in range(1, count + 1)]
+
+
+def machine() -> dict[str, str]:
+    import dagster
+    import duckdb
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cpu": f"{cpu} x {os.cpu_count()}",
+        "memory": f"{mem:.0f} GiB",
+        "python": platform.python_version(),
+        "polars": pl.__version__,
+        "duckdb": duckdb.__version__,
+        "dagster": dagster.__version__,
+    }
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@dataclass
+class Timer:
+    seconds: float = 0.0
+
+    def __enter__(self) -> Timer:
+        self._t0 = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.seconds = time.perf_counter() - self._t0
+
+
+def bench_ingest(tickers: int = 500, sessions: int = 252, repeat: int = 3) -> dict[str, float]:
+    """Payloads already in memory -> parse -> Pandera gate -> atomic Parquet partitions."""
+    days = nyse().sessions_back(END, sessions)
+    as_of = nyse().session_close(END) + dt.timedelta(hours=2)
+    provider = YahooProvider(SampleChartTransport(as_of), clock=lambda: as_of)
+    payloads = [
+        provider.fetch(t, days[0], days[-1], reason="bench") for t in synthetic_tickers(tickers)
+    ]
+    before = rss_mb()
+    totals, parse_s, gate_s = [], [], []
+    rows = 0
+    for i in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            with Timer() as total:
+                report = silver_from_payloads(provider, Lake(Path(tmp)), payloads, run_id=f"b{i}")
+            totals.append(total.seconds)
+            rows = report.prices.height
+        with Timer() as parse:
+            parsed = provider.parse(payloads)
+        with Timer() as gate:
+            apply_gate(
+                parsed.prices, PRICES_DAILY_SCHEMA, dataset=PRICES_DAILY.name, partition_by="date"
+            )
+            apply_gate(
+                parsed.actions.drop("fetched_at"),
+                CORPORATE_ACTIONS_SCHEMA,
+                dataset=CORPORATE_ACTIONS.name,
+                partition_by="date",
+            )
+        parse_s.append(parse.seconds)
+        gate_s.append(gate.seconds)
+    best = min(totals)
+    return {
+        "tickers": tickers,
+        "sessions": sessions,
+        "rows": rows,
+        "payload_mb": round(sum(len(p.exchange.body) for p in payloads) / 2**20, 1),
+        "best_seconds": round(best, 3),
+        "median_seconds": round(statistics.median(totals), 3),
+        "rows_per_second": round(rows / best),
+        "parse_seconds": round(min(parse_s), 3),
+        "gate_seconds": round(min(gate_s), 3),
+        "write_and_rest_seconds": round(best - min(parse_s) - min(gate_s), 3),
+        "rss_before_mb": round(before),
+        "peak_rss_mb": round(peak_rss_mb()),
+    }
+
+
+def bench_session(tickers: int = 500, history: int = 252) -> dict[str, float]:
+    """One new session for `tickers` through every price asset in a real Dagster run, on top of
+    `history` sessions already in the lake (built outside the timing)."""
+    from finlake.catalog import Catalog
+    from finlake.definitions import build_defs
+    from finlake.defs.resources import FinlakeResource
+    from finlake.instance import instance_for
+    from finlake.settings import Settings
+    from finlake.universe import Security
+
+    names = synthetic_tickers(tickers)
+    cal = nyse()
+    days = cal.sessions_back(END, history + 1)
+    as_of = cal.session_close(END) + dt.timedelta(hours=2)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(
+            home=Path(tmp), source="sample", universe=tuple(Security(n, n) for n in names)
+        )
+        settings.ensure_home()
+        instance = instance_for(settings)
+        lake = Lake(settings.lake_dir)
+        provider = YahooProvider(SampleChartTransport(as_of), clock=lambda: as_of)
+        with Timer() as setup:
+            fetch_prices(
+                provider, lake, names, days[:-1], run_id="history", refetch_sessions=5, now=as_of
+            )
+            build_silver(provider, lake, names, days[:-1], run_id="history")
+            build_adjusted(lake, names)
+            Catalog(settings.home).build()
+        resource_ = FinlakeResource(
+            home=tmp, source="sample", universe=names, sample_as_of=as_of.isoformat()
+        )
+        job = build_defs(resource_).resolve_job_def("prices_daily_job")
+        with Timer() as run_time:
+            run = job.execute_in_process(
+                instance=instance,
+                partition_key=END.isoformat(),
+                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            )
+        if not run.success:
+            raise RuntimeError("the benchmark run failed")
+        steps = _step_seconds(instance, run.run_id)
+        rows = lake.scan(PRICES_DAILY).select(pl.len()).collect().item()
+    return {
+        "tickers": tickers,
+        "history_sessions": history,
+        "rows_in_lake": rows,
+        "setup_seconds": round(setup.seconds, 1),
+        "run_wall_seconds": round(run_time.seconds, 2),
+        **{f"step_{k}_s": v for k, v in steps.items()},
+        "peak_rss_mb": round(peak_rss_mb()),
+    }
+
+
+def _step_seconds(instance, run_id: str) -> dict[str, float]:
+    starts, out = {}, {}
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or entry.step_key is None:
+            continue
+        if event.is_step_start:
+            starts[entry.step_key] = entry.timestamp
+        elif event.is_step_success and entry.step_key in starts:
+            out[entry.step_key] = round(entry.timestamp - starts[entry.step_key], 2)
+    return out

@@ -1,0 +1,172 @@
+"""The DuckDB catalog: one file of views over the lake (plus SQL models), rebuilt from Parquet.
+
+DuckDB locks a database file per process, readers included, so finlake never writes the live
+file. A build writes a fresh file beside it and swaps it in with os.replace; a notebook holding
+the old file keeps reading its snapshot, new connections see the new one, and no reader can make
+a build fail or wait. Builds are serialized across processes by a file lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+from filelock import FileLock
+
+from finlake.datasets import DATASETS, QUARANTINE, Dataset
+from finlake.lake import Lake
+
+LOCK_TIMEOUT_S = 300
+META_TABLE = "_finlake_catalog"
+
+DUCKDB_TYPES: dict[type[pl.DataType], str] = {
+    pl.String: "VARCHAR",
+    pl.Date: "DATE",
+    pl.Float64: "DOUBLE",
+    pl.Int64: "BIGINT",
+    pl.Int32: "INTEGER",
+    pl.Boolean: "BOOLEAN",
+    pl.Datetime: "TIMESTAMPTZ",
+}
+
+# Views derived in SQL from the dataset views.
+DERIVED_VIEWS: dict[str, str] = {
+    "prices_as_traded": """
+        SELECT p.ticker, p.date,
+               p.open * f.ratio AS open, p.high * f.ratio AS high,
+               p.low * f.ratio AS low, p.close * f.ratio AS close,
+               CAST(round(p.volume / f.ratio) AS BIGINT) AS volume,
+               f.ratio AS split_factor
+        FROM prices_daily p
+        CROSS JOIN LATERAL (
+            SELECT coalesce(product(a.split_ratio), 1.0) AS ratio
+            FROM corporate_actions a
+            WHERE a.ticker = p.ticker AND a.date > p.date AND a.split_ratio <> 1.0
+        ) f
+    """,
+}
+
+
+def duckdb_type(dtype: pl.DataType) -> str:
+    if isinstance(dtype, pl.List):
+        return f"{duckdb_type(dtype.inner)}[]"
+    return DUCKDB_TYPES[dtype.base_type()]
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def dataset_view_sql(ds: Dataset, lake: Lake) -> tuple[str, bool]:
+    """The SELECT behind a dataset's view, and whether it reads files (False = empty typed)."""
+    cols = [
+        (name, "JSON" if ds is QUARANTINE and name == "row" else duckdb_type(dtype))
+        for name, dtype in ds.schema.items()
+    ]
+    if not lake.has_data(ds):
+        nulls = ", ".join(f'CAST(NULL AS {t}) AS "{n}"' for n, t in cols)
+        return f"SELECT {nulls} WHERE false", False
+    hive_cols = (
+        ["dataset", "partition"]
+        if ds is QUARANTINE
+        else [ds.partition_by]
+        if ds.partition_by
+        else []
+    )
+    hive_types = ", ".join(
+        f"'{c}': {duckdb_type(ds.schema[c]) if c in ds.schema else 'VARCHAR'}" for c in hive_cols
+    )
+    options = f", hive_partitioning = true, hive_types = {{{hive_types}}}" if hive_cols else ""
+    source = f"read_parquet({_sql_str(lake.file_pattern(ds))}{options})"
+    select = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in cols)
+    return f"SELECT {select} FROM {source}", True
+
+
+@dataclass
+class BuildReport:
+    path: Path
+    views: dict[str, bool]  # view name -> reads files
+    seconds: float
+
+
+class Catalog:
+    def __init__(self, home: Path) -> None:
+        self.home = Path(home)
+        self.path = self.home / "catalog" / "finlake.duckdb"
+        self.lake = Lake(self.home / "lake")
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_S):
+            yield
+
+    def build(self) -> BuildReport:
+        """Rebuild every view into a new file and swap it in atomically."""
+        started = time.perf_counter()
+        with self._lock():
+            tmp = self.path.parent / f".{self.path.name}.{uuid.uuid4().hex}.tmp"
+            views: dict[str, bool] = {}
+            try:
+                con = duckdb.connect(str(tmp))
+                try:
+                    for ds in DATASETS.values():
+                        sql, reads = dataset_view_sql(ds, self.lake)
+                        con.execute(f'CREATE VIEW "{ds.name}" AS {sql}')
+                        views[ds.name] = reads
+                    for name, sql in DERIVED_VIEWS.items():
+                        con.execute(f'CREATE VIEW "{name}" AS {sql}')
+                    con.execute(
+                        f"CREATE TABLE {META_TABLE} AS SELECT * FROM (VALUES "
+                        + ", ".join(f"({_sql_str(n)}, {str(r).lower()})" for n, r in views.items())
+                        + ") t(view_name, reads_files)"
+                    )
+                    built_at = _sql_str(dt.datetime.now(dt.UTC).isoformat())
+                    con.execute(
+                        f"CREATE TABLE {META_TABLE}_info AS SELECT "
+                        f"{_sql_str(str(self.home))} AS home, TIMESTAMPTZ {built_at} AS built_at"
+                    )
+                    con.execute("CHECKPOINT")
+                finally:
+                    con.close()
+                os.replace(tmp, self.path)
+            finally:
+                tmp.unlink(missing_ok=True)
+                Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        return BuildReport(self.path, views, time.perf_counter() - started)
+
+    def is_stale(self) -> bool:
+        """True when the file is missing, was built for another home, lacks a dataset, or shows a
+        dataset as empty that now has files."""
+        if not self.path.exists():
+            return True
+        try:
+            con = duckdb.connect(str(self.path), read_only=True)
+        except duckdb.Error:
+            return True
+        try:
+            home = con.execute(f"SELECT home FROM {META_TABLE}_info").fetchall()[0][0]
+            recorded = dict(
+                con.execute(f"SELECT view_name, reads_files FROM {META_TABLE}").fetchall()
+            )
+        except duckdb.Error:
+            return True
+        finally:
+            con.close()
+        if home != str(self.home) or set(recorded) != set(DATASETS):
+            return True
+        return any(not recorded[name] and self.lake.has_data(ds) for name, ds in DATASETS.items())
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A read-only connection to a fresh catalog (rebuilt first if stale)."""
+        if self.is_stale():
+            self.build()
+        return duckdb.connect(str(self.path), read_only=True)

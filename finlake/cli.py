@@ -1,0 +1,105 @@
+"""The `finlake` command line: demo, sql, parse."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import polars as pl
+
+from finlake.sources.base import SourceError
+
+
+@click.group()
+def main() -> None:
+    """finlake: an open financial data lakehouse (Parquet lake, DuckDB catalog, Dagster)."""
+
+
+@main.command()
+@click.option(
+    "--home", type=click.Path(path_type=Path), help="Build here (default: the demo home)."
+)
+@click.option("--years", type=float, default=2.0, show_default=True, help="History to build.")
+def demo(home: Path | None, years: float) -> None:
+    """Build a complete demo lakehouse offline through real Dagster runs."""
+    from finlake.demo import run_demo
+
+    result = run_demo(home, years, echo=click.echo)
+    if not all(ok for _, _, ok, _ in result.runs):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--home", type=click.Path(path_type=Path), help="Default: $FINLAKE_HOME.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+def sql(query: str, home: Path | None, fmt: str) -> None:
+    """Run a SQL query against the catalog (read-only)."""
+    import duckdb
+
+    from finlake.query import sql as run_sql
+
+    try:
+        df = run_sql(query, home=home)
+    except duckdb.Error as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "csv":
+        click.echo(df.write_csv(), nl=False)
+    elif fmt == "json":
+        click.echo(df.write_json())
+    else:
+        with pl.Config(tbl_rows=100, tbl_cols=-1, tbl_hide_column_data_types=False):
+            click.echo(df)
+
+
+@main.command()
+@click.argument("kind")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+@click.option("--dataset", help="Dataset to print as CSV (default: the kind's first dataset).")
+def parse(kind: str, file: Path, fmt: str, dataset: str | None) -> None:
+    """Print the canonical rows finlake would store from one raw payload FILE.
+
+    Rejected rows go to stderr with their reasons. Kinds: yahoo-chart."""
+    from finlake.parsers import PARSERS
+
+    if kind not in PARSERS:
+        raise click.BadParameter(f"unknown kind {kind!r}; one of {', '.join(PARSERS)}")
+    try:
+        out = PARSERS[kind](file.read_bytes())
+    except SourceError as exc:
+        raise click.ClickException(str(exc)) from None
+    for row in out.rejected.iter_rows(named=True):
+        click.echo(
+            f"rejected {row['dataset']} {row['partition']}: {row['reason']} | {row['row']}",
+            err=True,
+        )
+    if fmt == "json":
+        doc = {name: json.loads(df.write_json()) for name, df in out.datasets.items()}
+        click.echo(json.dumps(doc, indent=1))
+        return
+    name = dataset or next(iter(out.datasets))
+    if name not in out.datasets:
+        raise click.BadParameter(f"{kind} yields {', '.join(out.datasets)}, not {name!r}")
+    click.echo(out.datasets[name].write_csv(), nl=False)
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["ingest", "session"]))
+@click.option("--tickers", type=int, default=500, show_default=True)
+@click.option("--sessions", type=int, default=252, show_default=True, help="Sessions of history.")
+def bench(what: str, tickers: int, sessions: int) -> None:
+    """Measure throughput on the sample market (see docs/performance.md)."""
+    from finlake import bench as b
+
+    for key, value in b.machine().items():
+        click.echo(f"{key:>24}: {value}")
+    result = (
+        b.bench_ingest(tickers, sessions)
+        if what == "ingest"
+        else b.bench_session(tickers, sessions)
+    )
+    for key, value in result.items():
+        click.echo(f"{key:>24}: {value}")

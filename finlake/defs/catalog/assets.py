@@ -1,0 +1,55 @@
+"""The DuckDB catalog file: views over every dataset, rebuilt after each write."""
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from finlake.catalog import Catalog
+from finlake.defs.metadata import markdown_preview
+from finlake.defs.prices.assets import (
+    CORPORATE_ACTIONS_KEY,
+    PRICES_ADJUSTED_KEY,
+    PRICES_DAILY_KEY,
+)
+from finlake.defs.quality.assets import QUARANTINE_KEY
+from finlake.defs.resources import FinlakeResource
+
+CATALOG_KEY = dg.AssetKey(["catalog", "duckdb"])
+
+
+@dg.asset(
+    key=CATALOG_KEY,
+    deps=[PRICES_DAILY_KEY, CORPORATE_ACTIONS_KEY, PRICES_ADJUSTED_KEY, QUARANTINE_KEY],
+    group_name="catalog",
+    pool="duckdb",
+    automation_condition=dg.AutomationCondition.eager(),
+    kinds={"duckdb"},
+    description=(
+        "The DuckDB file notebooks and `finlake sql` read: a view per dataset over the Parquet "
+        "lake. Built into a new file and swapped in atomically, so readers are never blocked."
+    ),
+)
+def duckdb_catalog(finlake: FinlakeResource) -> dg.MaterializeResult:
+    catalog = Catalog(finlake.settings().home)
+    report = catalog.build()
+    con = duckdb.connect(str(report.path), read_only=True)
+    try:
+        counts = pl.DataFrame(
+            {
+                "view": list(report.views),
+                "rows": [
+                    con.sql(f'SELECT count(*) FROM "{v}"').fetchall()[0][0] for v in report.views
+                ],
+                "reads_files": list(report.views.values()),
+            }
+        )
+    finally:
+        con.close()
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": dg.MetadataValue.int(int(counts.get_column("rows").sum())),
+            "path": dg.MetadataValue.path(str(report.path)),
+            "views": dg.MetadataValue.md(markdown_preview(counts, 50)),
+            "seconds": dg.MetadataValue.float(round(report.seconds, 3)),
+        }
+    )

@@ -1,0 +1,41 @@
+"""Materialization metadata every finlake asset attaches: rows, schema, preview, timing."""
+
+from __future__ import annotations
+
+import dagster as dg
+import polars as pl
+
+from finlake.datasets import Dataset
+
+PREVIEW_ROWS = 5
+
+
+def markdown_preview(df: pl.DataFrame, rows: int = PREVIEW_ROWS) -> str:
+    with pl.Config(
+        tbl_formatting="MARKDOWN",
+        tbl_hide_column_data_types=True,
+        tbl_hide_dataframe_shape=True,
+        tbl_rows=rows,
+        tbl_cols=-1,
+        fmt_str_lengths=60,
+    ):
+        return str(df.head(rows))
+
+
+def column_schema(ds: Dataset) -> dg.TableSchema:
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(name, str(dtype), description=ds.columns.get(name))
+            for name, dtype in ds.schema.items()
+        ]
+    )
+
+
+def frame_metadata(df: pl.DataFrame, ds: Dataset, seconds: float, **extra: object) -> dict:
+    return {
+        "dagster/row_count": dg.MetadataValue.int(df.height),
+        "dagster/column_schema": column_schema(ds),
+        "preview": dg.MetadataValue.md(markdown_preview(df)),
+        "seconds": dg.MetadataValue.float(round(seconds, 3)),
+        **extra,
+    }

@@ -1,0 +1,73 @@
+"""The finlake resource: the home, the source mode and the universe a run works with."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import dagster as dg
+from pydantic import Field
+
+from finlake.lake import Lake
+from finlake.settings import Settings
+from finlake.sources.base import PriceProvider
+from finlake.sources.yahoo.provider import YahooProvider
+from finlake.universe import DEFAULT_UNIVERSE, Security, load_universe
+
+
+class FinlakeResource(dg.ConfigurableResource):
+    """Resolved from FINLAKE_HOME / FINLAKE_SOURCE / FINLAKE_UNIVERSE when the code loads."""
+
+    home: str = Field(description="The finlake home (lake, catalog, Dagster storage).")
+    source: str = Field(default="sample", description="'sample' (offline) or 'live'.")
+    universe: list[str] | None = Field(
+        default=None, description="Tickers; None = FINLAKE_UNIVERSE(_FILE) or the default."
+    )
+    sample_as_of: str | None = Field(
+        default=None,
+        description="Sample market clock (ISO datetime with zone); None = the wall clock.",
+    )
+    refetch_sessions: int = Field(
+        default=5, description="Sessions re-fetched on every run (Yahoo revises late bars)."
+    )
+
+    @classmethod
+    def from_env(cls) -> FinlakeResource:
+        settings = Settings.from_env()
+        return cls(home=str(settings.home), source=settings.source)
+
+    def settings(self) -> Settings:
+        if self.universe is None:
+            universe = load_universe()
+        else:
+            known = {s.ticker: s for s in DEFAULT_UNIVERSE}
+            universe = tuple(known.get(t) or Security(t, t) for t in self.universe)
+        home = Path(self.home).expanduser().resolve()
+        return Settings(home=home, source=self.source, universe=universe)  # type: ignore[arg-type]
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self.settings().ensure_home()
+
+    def lake(self) -> Lake:
+        return Lake(self.settings().lake_dir)
+
+    def now(self) -> dt.datetime:
+        if self.sample_as_of and self.source == "sample":
+            return dt.datetime.fromisoformat(self.sample_as_of).astimezone(dt.UTC)
+        return dt.datetime.now(dt.UTC)
+
+    def price_provider(self) -> PriceProvider:
+        if self.source == "live":
+            from finlake.sources.yahoo.live import YFinanceChartTransport
+
+            cache = self.settings().home / "cache" / "yfinance"
+            return YahooProvider(YFinanceChartTransport(cache_dir=cache))
+        from finlake.sources.yahoo.sample import SampleChartTransport
+
+        as_of = self.now() if self.sample_as_of else None
+        return YahooProvider(SampleChartTransport(as_of), clock=self.now)
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    return dg.Definitions(resources={"finlake": FinlakeResource.from_env()})

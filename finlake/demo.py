@@ -1,0 +1,174 @@
+"""`finlake demo`: a complete lakehouse from the offline sample source, through real Dagster runs.
+
+The runs are recorded in the home's Dagster instance, so `dg dev` afterwards shows their
+lineage, partitions, checks and metadata. Sample data never lands in a live home (see
+Settings.ensure_home).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+
+from finlake.calendar import NY, nyse
+from finlake.catalog import Catalog
+from finlake.datasets import DATASETS
+from finlake.lake import Lake
+from finlake.settings import Settings, default_home
+
+SESSIONS_PER_YEAR = 252
+DAILY_RUNS = 3  # the last sessions are built one run per session, like the schedule does
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+EXAMPLE_QUERY = """\
+SELECT ticker,
+       round(last(close ORDER BY date), 2) AS last_close,
+       round(100 * (last(close ORDER BY date) / first(close ORDER BY date) - 1), 1) AS return_pct,
+       count(*) AS sessions
+FROM prices_adjusted
+WHERE date >= (SELECT max(date) FROM prices_adjusted) - INTERVAL 1 YEAR
+GROUP BY ticker
+ORDER BY return_pct DESC"""
+
+
+@dataclass
+class DemoResult:
+    home: Path
+    sessions: list[dt.date]
+    runs: list[tuple[str, str, bool, float]] = field(default_factory=list)  # name, id, ok, s
+    checks: list[tuple[str, str, bool]] = field(default_factory=list)  # check, partitions, passed
+    seconds: float = 0.0
+
+
+def buildable_end(now: dt.datetime) -> dt.date:
+    """The latest session that has closed and whose partition exists (18:00 ET has passed)."""
+    cal = nyse()
+    day = cal.last_closed_session(now)
+    if now < dt.datetime.combine(day, dt.time(18), NY):
+        day = cal.previous_session(day)
+    return day
+
+
+def run_demo(
+    home: Path | None = None, years: float = 2.0, echo: Callable[[str], None] = print
+) -> DemoResult:
+    from finlake.definitions import build_defs
+    from finlake.defs.catalog.assets import CATALOG_KEY
+    from finlake.defs.prices.assets import (
+        BRONZE_KEY,
+        CORPORATE_ACTIONS_KEY,
+        PRICES_ADJUSTED_KEY,
+        PRICES_DAILY_KEY,
+    )
+    from finlake.instance import instance_for
+
+    started = time.perf_counter()
+    settings = Settings.from_env(home=home, source="sample")
+    settings.ensure_home()
+    instance = instance_for(settings)  # exports FINLAKE_HOME/FINLAKE_SOURCE for the definitions
+    defs = build_defs()
+    job = defs.resolve_job_def("prices_daily_job")
+    whole = defs.resolve_implicit_global_asset_job_def()
+    end = buildable_end(dt.datetime.now(dt.UTC))
+    sessions = nyse().sessions_back(end, max(DAILY_RUNS + 1, round(years * SESSIONS_PER_YEAR)))
+    history, daily = sessions[:-DAILY_RUNS], sessions[-DAILY_RUNS:]
+    result = DemoResult(home=settings.home, sessions=sessions)
+    echo(
+        f"Building the demo lakehouse in {settings.home}\n"
+        f"  {len(sessions)} NYSE sessions {sessions[0]}..{sessions[-1]}, "
+        f"{len(settings.tickers)} tickers ({', '.join(settings.tickers)}), sample source"
+    )
+
+    def record(name: str, run: dg.ExecuteInProcessResult, t0: float) -> None:
+        result.runs.append((name, run.run_id, run.success, time.perf_counter() - t0))
+        for ev in run.get_asset_check_evaluations():
+            where = (
+                ev.partition
+                or f"{run.dagster_run.tags.get('dagster/asset_partition_range_start', '')}..."
+            )
+            result.checks.append((ev.check_name, str(where), ev.passed))
+        echo(f"  run {run.run_id[:8]}  {time.perf_counter() - t0:5.1f}s  {name}")
+
+    t0 = time.perf_counter()
+    run = job.execute_in_process(
+        instance=instance,
+        run_config=QUIET,
+        asset_selection=[BRONZE_KEY, PRICES_DAILY_KEY, CORPORATE_ACTIONS_KEY],
+        tags={
+            "dagster/asset_partition_range_start": history[0].isoformat(),
+            "dagster/asset_partition_range_end": history[-1].isoformat(),
+            "finlake/demo": "backfill",
+        },
+    )
+    record(f"backfill {history[0]}..{history[-1]} (one run)", run, t0)
+    t0 = time.perf_counter()
+    run = whole.execute_in_process(
+        instance=instance, run_config=QUIET, asset_selection=[PRICES_ADJUSTED_KEY, CATALOG_KEY]
+    )
+    record("prices_adjusted + catalog", run, t0)
+    for day in daily:
+        t0 = time.perf_counter()
+        run = job.execute_in_process(
+            instance=instance,
+            run_config=QUIET,
+            partition_key=day.isoformat(),
+            tags={"finlake/demo": "daily"},
+        )
+        record(f"daily {day} (as the 18:00 ET schedule)", run, t0)
+    result.seconds = time.perf_counter() - started
+    _summarize(result, settings, echo)
+    return result
+
+
+def _table(df: pl.DataFrame) -> str:
+    with pl.Config(tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True, tbl_rows=50):
+        return str(df)
+
+
+def _summarize(result: DemoResult, settings: Settings, echo: Callable[[str], None]) -> None:
+    lake = Lake(settings.lake_dir)
+    con = Catalog(settings.home).connect()
+    try:
+        rows = []
+        for name, ds in DATASETS.items():
+            count = con.sql(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
+            first = last = sessions = None
+            if "date" in ds.schema:
+                first, last, sessions = con.sql(
+                    f'SELECT min(date), max(date), count(DISTINCT date) FROM "{name}"'
+                ).fetchall()[0]
+            rows.append(
+                {
+                    "dataset": name,
+                    "rows": count,
+                    "sessions": sessions,
+                    "first": first,
+                    "last": last,
+                    "parquet_files": len(lake.files(ds)),
+                }
+            )
+        echo("\nDatasets (views in the DuckDB catalog):\n" + _table(pl.DataFrame(rows)))
+        checks = (
+            pl.DataFrame(result.checks, schema=["check", "partitions", "passed"], orient="row")
+            .group_by("check")
+            .agg(pl.len().alias("evaluations"), pl.col("passed").all().alias("all_passed"))
+            .sort("check")
+        )
+        echo("\nAsset checks on silver/prices_daily:\n" + _table(checks))
+        echo(f'\nExample query (uv run finlake sql "..."):\n{EXAMPLE_QUERY}\n')
+        echo(_table(con.sql(EXAMPLE_QUERY).pl()))
+    finally:
+        con.close()
+    env = "" if settings.home == default_home("sample") else f"FINLAKE_HOME={settings.home} "
+    echo(
+        f"\nDone in {result.seconds:.1f}s. Next:\n"
+        f"  {env}uv run dg dev                 # the UI: lineage, partitions, checks, metadata\n"
+        f'  {env}uv run finlake sql "SELECT * FROM prices_daily LIMIT 5"\n'
+        f"  python -c 'import finlake; print(finlake.prices(\"AAPL\", adjusted=True).tail())'"
+    )

@@ -1,0 +1,416 @@
+"""The daily-prices pipeline as plain functions: fetch -> bronze -> gated silver -> adjusted.
+
+Dagster assets are thin wrappers around these; tests call them directly.
+
+- fetch_prices stores one raw payload per ticker for the run's sessions plus a lookback (Yahoo
+  revises late bars). When a payload reveals a split finlake has not recorded while older bars
+  are stored, the ticker's whole stored history is refetched: Yahoo rewrites split-adjusted
+  history, and mixing bases would corrupt every earlier price.
+- build_silver never fetches. For every (ticker, session) it writes, it takes the newest bronze
+  payload covering it, parses, gates and merges. corporate_actions is written after prices, so a
+  crash during a restatement leaves the split unrecorded and the next run restates again.
+- build_adjusted recomputes the dividend-adjusted history of the touched tickers in full.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import polars as pl
+
+from finlake.calendar import nyse
+from finlake.datasets import CORPORATE_ACTIONS, PRICES_ADJUSTED, PRICES_DAILY
+from finlake.gate import GateFailure, apply_gate
+from finlake.lake import Lake
+from finlake.schemas.prices import (
+    CORPORATE_ACTIONS_SCHEMA,
+    PRICES_ADJUSTED_SCHEMA,
+    PRICES_DAILY_SCHEMA,
+)
+from finlake.sources.base import PriceProvider, RawPayload, SourceError
+from finlake.transforms.adjust import adjust_prices
+
+REJECTED_SUFFIX = "_rejected"
+
+
+class SessionNotClosedError(RuntimeError):
+    """A run asked for a session whose close has not passed yet."""
+
+
+class FetchFailedError(SourceError):
+    """Some tickers could not be fetched; the partition must not be built without them."""
+
+
+class MissingDataError(RuntimeError):
+    """A listed ticker has no bar for a session being written (a systemic failure)."""
+
+
+@dataclass
+class FetchReport:
+    window: tuple[dt.date, dt.date]
+    payloads: int
+    bytes: int
+    path: Path | None
+    restated: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SilverReport:
+    prices: pl.DataFrame
+    actions: pl.DataFrame
+    rejected: pl.DataFrame
+    tickers: list[str]
+    dates: list[dt.date]
+    changed: dict[str, list[dt.date]]  # dataset -> sessions whose stored rows changed
+
+
+@dataclass
+class AdjustedReport:
+    rows: pl.DataFrame
+    tickers: list[str]
+
+
+def _bronze_frame(payloads: Sequence[RawPayload]) -> pl.DataFrame:
+    return pl.DataFrame([p.bronze_row() for p in payloads])
+
+
+def _known_splits(lake: Lake) -> dict[str, set[dt.date]]:
+    rows = (
+        lake.scan(CORPORATE_ACTIONS)
+        .filter(pl.col("split_ratio") != 1.0)
+        .select("ticker", "date")
+        .collect()
+    )
+    known: dict[str, set[dt.date]] = {}
+    for ticker, day in rows.iter_rows():
+        known.setdefault(ticker, set()).add(day)
+    return known
+
+
+def _first_stored_before(lake: Lake, ticker: str, day: dt.date) -> dt.date | None:
+    return (
+        lake.scan(PRICES_DAILY)
+        .filter((pl.col("ticker") == ticker) & (pl.col("date") < day))
+        .select(pl.col("date").min())
+        .collect()
+        .item()
+    )
+
+
+def fetch_prices(
+    provider: PriceProvider,
+    lake: Lake,
+    tickers: Sequence[str],
+    sessions: Sequence[dt.date],
+    *,
+    run_id: str,
+    refetch_sessions: int,
+    now: dt.datetime,
+) -> FetchReport:
+    cal = nyse()
+    last = max(sessions)
+    if cal.session_close(last) > now:
+        raise SessionNotClosedError(
+            f"session {last} closes at {cal.session_close(last).isoformat()}; it cannot be "
+            "fetched before then"
+        )
+    start = min(min(sessions), cal.sessions_back(last, max(refetch_sessions, 1))[0])
+    known = _known_splits(lake)
+    payloads: list[RawPayload] = []
+    rejected: list[RawPayload] = []
+    failures: dict[str, str] = {}
+    restated: dict[str, str] = {}
+    for ticker in tickers:
+        try:
+            payload = provider.fetch(ticker, start, last, reason="scheduled")
+            actions = provider.parse([payload]).actions
+            new = actions.filter(
+                (pl.col("split_ratio") != 1.0) & ~pl.col("date").is_in(list(known.get(ticker, ())))
+            )
+            if not new.is_empty() and (first := _first_stored_before(lake, ticker, start)):
+                splits = ", ".join(
+                    f"{r:g}:1 on {d}" for d, r in new.select("date", "split_ratio").rows()
+                )
+                reason = f"restatement: new split {splits}; refetching history since {first}"
+                payload = provider.fetch(ticker, first, last, reason=reason)
+                restated[ticker] = reason
+            payloads.append(replace(payload, run_id=run_id))
+        except SourceError as exc:
+            failures[ticker] = str(exc)
+            if exc.payload is not None:
+                rejected.append(replace(exc.payload, run_id=run_id, reason=f"rejected: {exc}"))
+    if rejected:
+        lake.write_bronze(
+            provider.bronze_source + REJECTED_SUFFIX, last.isoformat(), _bronze_frame(rejected)
+        )
+    path = None
+    if payloads:
+        path = lake.write_bronze(provider.bronze_source, last.isoformat(), _bronze_frame(payloads))
+    if failures:
+        details = "; ".join(f"{t}: {msg}" for t, msg in failures.items())
+        raise FetchFailedError(f"{len(failures)} of {len(tickers)} tickers failed: {details}")
+    return FetchReport(
+        window=(start, last),
+        payloads=len(payloads),
+        bytes=sum(len(p.exchange.body) for p in payloads),
+        path=path,
+        restated=restated,
+    )
+
+
+def _coverage(index: pl.DataFrame) -> pl.DataFrame:
+    """(ticker, date, payload identity) for every session each payload's window covers."""
+    cal = nyse()
+    identity = [c for c in ("fetched_at", "sha256", "file") if c in index.columns]
+    rows = index.select("ticker", "window_start", "window_end", *identity)
+    dates = [
+        cal.sessions_between(s, e) for s, e in rows.select("window_start", "window_end").rows()
+    ]
+    return (
+        rows.with_columns(pl.Series("date", dates, dtype=pl.List(pl.Date)))
+        .explode("date")
+        .drop("window_start", "window_end")
+        .drop_nulls("date")
+    )
+
+
+def build_silver(
+    provider: PriceProvider,
+    lake: Lake,
+    tickers: Sequence[str],
+    sessions: Sequence[dt.date],
+    *,
+    run_id: str,
+) -> SilverReport:
+    index = lake.bronze_index(provider.bronze_source)
+    scope = pl.DataFrame({"ticker": list(tickers)}).join(
+        pl.DataFrame({"date": list(sessions)}, schema={"date": pl.Date}), how="cross"
+    )
+    mine = _coverage(index.filter(pl.col("run_id") == run_id)).select("ticker", "date")
+    scope = pl.concat([scope, mine]).unique()
+    lo, hi = scope.get_column("date").min(), scope.get_column("date").max()
+    candidates = index.filter(
+        pl.col("ticker").is_in(scope.get_column("ticker").unique().implode())
+        & (pl.col("window_end") >= lo)
+        & (pl.col("window_start") <= hi)
+    )
+    chosen = (
+        _coverage(candidates)
+        .join(scope, on=["ticker", "date"], how="semi")
+        .sort("fetched_at")
+        .group_by("ticker", "date")
+        .last()
+    )
+    needed = chosen.select("file", "ticker", "sha256").unique()
+    payloads = [
+        RawPayload.from_bronze_row(r) for r in lake.read_bronze(needed).iter_rows(named=True)
+    ]
+    if not payloads:
+        raise MissingDataError(
+            f"no bronze payload covers {lo}..{hi} for {sorted(tickers)}; fetch first"
+        )
+    return write_silver(provider, lake, payloads, scope, chosen, run_id=run_id)
+
+
+def silver_from_payloads(
+    provider: PriceProvider, lake: Lake, payloads: Sequence[RawPayload], *, run_id: str
+) -> SilverReport:
+    """Write silver straight from payloads in memory: every session each window covers."""
+    index = pl.DataFrame(
+        [
+            {
+                "ticker": p.ticker,
+                "window_start": p.window_start,
+                "window_end": p.window_end,
+                "fetched_at": p.fetched_at,
+            }
+            for p in payloads
+        ]
+    )
+    chosen = _coverage(index).sort("fetched_at").group_by("ticker", "date").last()
+    return write_silver(
+        provider, lake, payloads, chosen.select("ticker", "date"), chosen, run_id=run_id
+    )
+
+
+def write_silver(
+    provider: PriceProvider,
+    lake: Lake,
+    payloads: Sequence[RawPayload],
+    scope: pl.DataFrame,
+    chosen: pl.DataFrame,
+    *,
+    run_id: str,
+) -> SilverReport:
+    """Parse, gate and merge: `scope` is the (ticker, date) pairs this write is authoritative
+    for, `chosen` the (ticker, date, fetched_at) of the payload that supplies each of them."""
+    parsed = provider.parse(payloads)
+    prices = _chosen_rows(parsed.prices.rename({"ingested_at": "fetched_at"}), chosen)
+    prices = prices.rename({"fetched_at": "ingested_at"})
+    actions = _chosen_rows(parsed.actions, chosen).drop("fetched_at")
+    rejects = _chosen_rows(parsed.rejects, chosen).select("dataset", "partition", "row", "reason")
+
+    listing = {t: d for t, d in parsed.listing.items() if d is not None}
+    listed_since = pl.col("ticker").replace_strict(
+        listing, default=dt.date(1900, 1, 1), return_dtype=pl.Date
+    )
+    present = pl.concat(
+        [
+            prices.select("ticker", "date"),
+            _chosen_rows(parsed.rejects, chosen).select("ticker", "date"),
+        ]
+    )
+    missing = (
+        scope.filter(pl.col("date") >= listed_since)
+        .join(present, on=["ticker", "date"], how="anti")
+        .sort("ticker", "date")
+    )
+    try:
+        if not missing.is_empty():
+            sample = ", ".join(f"{t} {d}" for t, d in missing.head(10).rows())
+            raise MissingDataError(
+                f"{missing.height} (ticker, session) pairs have no bar although the ticker was "
+                f"listed: {sample}{' ...' if missing.height > 10 else ''}"
+            )
+        price_gate = apply_gate(
+            prices, PRICES_DAILY_SCHEMA, dataset=PRICES_DAILY.name, partition_by="date"
+        )
+        action_gate = apply_gate(
+            actions, CORPORATE_ACTIONS_SCHEMA, dataset=CORPORATE_ACTIONS.name, partition_by="date"
+        )
+    except GateFailure as exc:
+        _write_quarantine(lake, pl.concat([rejects, exc.rejected]), scope, run_id)
+        raise
+    except MissingDataError:
+        _write_quarantine(lake, rejects, scope, run_id)
+        raise
+    rejected = pl.concat([rejects, price_gate.rejected, action_gate.rejected])
+    prices = _keep_first_ingestion(price_gate.valid, lake, scope)
+    changed = {
+        PRICES_DAILY.name: lake.merge(PRICES_DAILY, prices, scope),
+        CORPORATE_ACTIONS.name: lake.merge(CORPORATE_ACTIONS, action_gate.valid, scope),
+    }
+    _write_quarantine(lake, rejected, scope, run_id)
+    return SilverReport(
+        prices=prices,
+        actions=action_gate.valid,
+        rejected=rejected,
+        tickers=sorted(scope.get_column("ticker").unique().to_list()),
+        dates=sorted(scope.get_column("date").unique().to_list()),
+        changed=changed,
+    )
+
+
+def _keep_first_ingestion(new: pl.DataFrame, lake: Lake, scope: pl.DataFrame) -> pl.DataFrame:
+    """A re-fetched bar with unchanged values keeps the time it was first ingested, so only real
+    revisions rewrite a partition and ingested_at says when this version of the bar arrived."""
+    values = ["open", "high", "low", "close", "volume", "source"]
+    dates = scope.get_column("date").unique().implode()
+    old = (
+        lake.scan(PRICES_DAILY)
+        .filter(pl.col("date").is_in(dates))
+        .select("ticker", "date", *values, pl.col("ingested_at").alias("first_ingested"))
+        .collect()
+    )
+    if old.is_empty():
+        return new
+    return (
+        new.join(old, on=["ticker", "date", *values], how="left", nulls_equal=True)
+        .with_columns(pl.coalesce("first_ingested", "ingested_at").alias("ingested_at"))
+        .select(new.columns)
+    )
+
+
+def _chosen_rows(frame: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
+    """Rows of `frame` that come from the payload chosen for their (ticker, session), plus rows
+    of chosen payloads dated on a non-session: those are never chosen, but they must reach the
+    gate (and the quarantine) rather than vanish."""
+    picked = frame.join(chosen, on=["ticker", "date", "fetched_at"], how="semi")
+    sessions = pl.Series(nyse().sessions, dtype=pl.Date).implode()
+    strays = frame.filter(pl.col("date").is_null() | ~pl.col("date").is_in(sessions)).join(
+        chosen.select("ticker", "fetched_at").unique(), on=["ticker", "fetched_at"], how="semi"
+    )
+    return pl.concat([picked, strays])
+
+
+def _write_quarantine(lake: Lake, rejected: pl.DataFrame, scope: pl.DataFrame, run_id: str) -> None:
+    """Replace the quarantine rows of every (session, ticker) this write covered, and of any
+    other partition that received rejects (non-session or undated rows)."""
+    rows = rejected.with_columns(
+        pl.lit(run_id).alias("run_id"),
+        pl.lit(dt.datetime.now(dt.UTC), dtype=pl.Datetime("us", "UTC")).alias("time"),
+    )
+    written = scope.select(pl.col("date").cast(pl.String).alias("partition"), "ticker")
+    ticker = pl.col("row").str.json_path_match("$.ticker").alias("ticker")
+    for ds in (PRICES_DAILY.name, CORPORATE_ACTIONS.name):
+        mine = rows.filter(pl.col("dataset") == ds)
+        lake.write_quarantine(ds, mine, pl.concat([written, mine.select("partition", ticker)]))
+
+
+def build_adjusted(lake: Lake, tickers: Collection[str]) -> AdjustedReport:
+    wanted = pl.Series(sorted(tickers), dtype=pl.String).implode()
+    prices = lake.scan(PRICES_DAILY).filter(pl.col("ticker").is_in(wanted)).collect()
+    actions = lake.scan(CORPORATE_ACTIONS).filter(pl.col("ticker").is_in(wanted)).collect()
+    adjusted = adjust_prices(prices, actions)
+    gate = apply_gate(
+        adjusted,
+        PRICES_ADJUSTED_SCHEMA,
+        dataset=PRICES_ADJUSTED.name,
+        partition_by="ticker",
+        max_bad_fraction=0.0,
+    )
+    lake.replace_partitions(PRICES_ADJUSTED, gate.valid)
+    return AdjustedReport(rows=gate.valid, tickers=sorted(gate.valid.get_column("ticker").unique()))
+
+
+def session_facts(lake: Lake, sessions: Sequence[dt.date], tickers: Sequence[str]) -> pl.DataFrame:
+    """What the partition checks look at, one row per session: rows stored, duplicate keys,
+    universe tickers expected (stored on or before that session) but absent, and when the bars
+    were ingested relative to the session close."""
+    cal = nyse()
+    wanted = pl.Series(list(sessions), dtype=pl.Date).implode()
+    stored = (
+        lake.scan(PRICES_DAILY)
+        .filter(pl.col("date").is_in(wanted))
+        .select("ticker", "date", "ingested_at")
+        .collect()
+    )
+    first = (
+        lake.scan(PRICES_DAILY)
+        .filter(pl.col("ticker").is_in(pl.Series(list(tickers), dtype=pl.String).implode()))
+        .group_by("ticker")
+        .agg(pl.col("date").min().alias("first_date"))
+        .collect()
+    )
+    rows = []
+    by_day = {d: g for (d,), g in stored.group_by("date")}
+    for day in sessions:
+        got = by_day.get(day, stored.clear())
+        present = set(got.get_column("ticker").to_list())
+        expected = set(first.filter(pl.col("first_date") <= day).get_column("ticker").to_list())
+        rows.append(
+            {
+                "date": day,
+                "rows": got.height,
+                "duplicates": got.height - got.select("ticker").n_unique(),
+                "expected": len(expected),
+                "missing": sorted(expected - present),
+                "first_ingested": got.get_column("ingested_at").min(),
+                "close": cal.session_close(day),
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "date": pl.Date,
+            "rows": pl.Int64,
+            "duplicates": pl.Int64,
+            "expected": pl.Int64,
+            "missing": pl.List(pl.String),
+            "first_ingested": pl.Datetime("us", "UTC"),
+            "close": pl.Datetime("us", "UTC"),
+        },
+    )

@@ -1,0 +1,98 @@
+"""Where finlake keeps its data (the home) and where its bytes come from (the source mode).
+
+Sample and live data never share a home: each source has its own default home, and a home
+remembers the source it was created for, so pointing a live run at a sample home (or the demo at
+a live one) is refused instead of silently mixing the two.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from finlake.universe import Security, load_universe
+
+Source = Literal["sample", "live"]
+SOURCES: tuple[Source, ...] = ("sample", "live")
+MARKER = "finlake-home.json"
+
+
+class HomeMismatchError(RuntimeError):
+    """A home created for one source mode was opened in the other."""
+
+
+def default_home(source: Source) -> Path:
+    """~/.finlake/demo for sample data, ~/.finlake/live for live data."""
+    return Path.home() / ".finlake" / ("demo" if source == "sample" else "live")
+
+
+def resolve_source(env: Mapping[str, str] = os.environ) -> Source:
+    source = env.get("FINLAKE_SOURCE", "sample").strip().lower() or "sample"
+    if source not in SOURCES:
+        raise ValueError(f"FINLAKE_SOURCE must be 'sample' or 'live', not {source!r}")
+    return source  # type: ignore[return-value]
+
+
+def resolve_home(env: Mapping[str, str] = os.environ, source: Source | None = None) -> Path:
+    """$FINLAKE_HOME if set, else the default home of the source mode."""
+    if raw := env.get("FINLAKE_HOME", "").strip():
+        return Path(raw).expanduser().resolve()
+    return default_home(source or resolve_source(env))
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    source: Source
+    universe: tuple[Security, ...]
+
+    def __post_init__(self) -> None:
+        if self.source not in SOURCES:
+            raise ValueError(f"source must be 'sample' or 'live', not {self.source!r}")
+
+    @classmethod
+    def from_env(
+        cls,
+        env: Mapping[str, str] = os.environ,
+        *,
+        home: str | Path | None = None,
+        source: Source | None = None,
+    ) -> Settings:
+        source = source or resolve_source(env)
+        path = Path(home).expanduser().resolve() if home else resolve_home(env, source)
+        return cls(home=path, source=source, universe=load_universe(env))
+
+    @property
+    def tickers(self) -> tuple[str, ...]:
+        return tuple(s.ticker for s in self.universe)
+
+    @property
+    def lake_dir(self) -> Path:
+        return self.home / "lake"
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.home / "catalog" / "finlake.duckdb"
+
+    @property
+    def dagster_dir(self) -> Path:
+        return self.home / "dagster"
+
+    def ensure_home(self) -> Path:
+        """Create the home if needed and check it belongs to this source mode."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        marker = self.home / MARKER
+        if marker.exists():
+            recorded = json.loads(marker.read_text(encoding="utf-8")).get("source")
+            if recorded != self.source:
+                raise HomeMismatchError(
+                    f"{self.home} holds {recorded} data; refusing to use it for {self.source} "
+                    f"data. Point FINLAKE_HOME (or --home) at another directory."
+                )
+        else:
+            marker.write_text(json.dumps({"source": self.source}) + "\n", encoding="utf-8")
+        return self.home

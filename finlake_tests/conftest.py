@@ -1,0 +1,54 @@
+"""Shared fixtures: temp homes, the real captured payloads, sample providers at a fixed clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from finlake.calendar import nyse
+from finlake.lake import Lake
+from finlake.sources.yahoo.provider import YahooProvider
+from finlake.sources.yahoo.sample import SampleChartTransport
+
+REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
+
+
+@pytest.fixture(scope="session")
+def realdata() -> Path:
+    """../shared/realdata beside the repository; tests that need it skip when it is absent."""
+    if not REALDATA.is_dir():
+        pytest.skip("../shared/realdata is not available")
+    return REALDATA
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty sample-mode home, selected through the environment (restored afterwards)."""
+    path = tmp_path / "home"
+    monkeypatch.setenv("FINLAKE_HOME", str(path))
+    monkeypatch.setenv("FINLAKE_SOURCE", "sample")
+    monkeypatch.delenv("FINLAKE_UNIVERSE", raising=False)
+    monkeypatch.delenv("FINLAKE_UNIVERSE_FILE", raising=False)
+    return path
+
+
+@pytest.fixture
+def lake(home: Path) -> Lake:
+    return Lake(home / "lake")
+
+
+def after_close(day: dt.date, hours: float = 2) -> dt.datetime:
+    return nyse().session_close(day) + dt.timedelta(hours=hours)
+
+
+@pytest.fixture
+def sample_provider() -> Callable[[dt.datetime], YahooProvider]:
+    """A sample Yahoo provider whose market clock (and fetch clock) is fixed at `as_of`."""
+
+    def make(as_of: dt.datetime) -> YahooProvider:
+        return YahooProvider(SampleChartTransport(as_of), clock=lambda: as_of)
+
+    return make

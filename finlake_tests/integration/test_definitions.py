@@ -1,0 +1,84 @@
+import datetime as dt
+
+import dagster as dg
+import exchange_calendars as xcals
+import pytest
+from dagster._core.definitions.partitions.context import partition_loading_context
+
+from finlake.calendar import NY
+from finlake.definitions import defs
+from finlake.defs.partitions import nyse_sessions
+
+
+@pytest.fixture(scope="module")
+def definitions() -> dg.Definitions:
+    return defs()
+
+
+def test_definitions_load(definitions):
+    dg.Definitions.validate_loadable(definitions)
+    keys = {k.to_user_string() for k in definitions.resolve_asset_graph().get_all_asset_keys()}
+    assert {
+        "bronze/price_payloads",
+        "silver/prices_daily",
+        "silver/corporate_actions",
+        "silver/prices_adjusted",
+        "quality/quarantine",
+        "catalog/duckdb",
+    } <= keys
+    assert definitions.resolve_job_def("prices_daily_job").partitions_def == nyse_sessions
+    checks = {k.name for k in definitions.resolve_asset_graph().asset_check_keys}
+    assert {"universe_coverage", "unique_ticker_date", "freshness"} <= checks
+
+
+def test_partitions_are_exactly_the_xnys_sessions_2000_2027():
+    keys = nyse_sessions.get_partition_keys(current_time=dt.datetime(2028, 1, 1, tzinfo=dt.UTC))
+    reference = xcals.get_calendar("XNYS", start="2000-01-01", end="2027-12-31")
+    assert [k for k in keys if k <= "2027-12-31"] == [
+        ts.date().isoformat() for ts in reference.sessions
+    ]
+
+
+@pytest.mark.parametrize(
+    "now,last",
+    [
+        (dt.datetime(2026, 11, 20, 17, 59, tzinfo=NY), "2026-11-19"),
+        (dt.datetime(2026, 11, 20, 18, 0, tzinfo=NY), "2026-11-20"),  # exists at 18:00 ET that day
+        (dt.datetime(2026, 11, 22, 12, 0, tzinfo=NY), "2026-11-20"),  # the weekend adds nothing
+        (dt.datetime(2026, 11, 23, 18, 0, tzinfo=NY), "2026-11-23"),
+        (dt.datetime(2026, 7, 14, 18, 0, tzinfo=NY), "2026-07-14"),  # summer time
+    ],
+)
+def test_the_partition_of_a_session_exists_from_18_et(now, last):
+    with partition_loading_context(effective_dt=now):
+        assert nyse_sessions.get_last_partition_key() == last
+
+
+@pytest.mark.parametrize(
+    "when,expected",
+    [
+        (dt.datetime(2026, 11, 19, 18, 0, tzinfo=NY), "2026-11-19"),  # Thursday
+        (dt.datetime(2026, 11, 27, 18, 0, tzinfo=NY), "2026-11-27"),  # early close day
+        (dt.datetime(2026, 11, 26, 18, 0, tzinfo=NY), None),  # Thanksgiving
+        (dt.datetime(2025, 1, 9, 18, 0, tzinfo=NY), None),  # one-off closure
+    ],
+)
+def test_schedule_targets_the_session_that_closed_that_day(definitions, when, expected):
+    schedule = definitions.resolve_schedule_def("prices_after_close")
+    assert schedule.cron_schedule == "0 18 * * 1-5"
+    assert schedule.execution_timezone == "America/New_York"
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    repo = definitions.get_repository_def()
+    with dg.build_schedule_context(scheduled_execution_time=when, repository_def=repo) as context:
+        result = schedule.evaluate_tick(context)
+    if expected is None:
+        assert not result.run_requests and "not an NYSE session" in result.skip_message
+    else:
+        assert [r.partition_key for r in result.run_requests] == [expected]
+
+
+def test_partitioned_assets_backfill_in_a_single_run(definitions):
+    graph = definitions.resolve_asset_graph()
+    for key in ("bronze/price_payloads", "silver/prices_daily", "silver/corporate_actions"):
+        node = graph.get(dg.AssetKey.from_user_string(key))
+        assert node.backfill_policy == dg.BackfillPolicy.single_run(), key

@@ -1,0 +1,23 @@
+from finlake.catalog import Catalog
+from finlake.demo import DAILY_RUNS, run_demo
+
+
+def test_demo_builds_a_queryable_lakehouse_through_dagster_runs(home):
+    lines: list[str] = []
+    result = run_demo(home, years=0.05, echo=lines.append)
+    assert all(ok for _, _, ok, _ in result.runs)
+    assert len(result.runs) == 2 + DAILY_RUNS
+    assert result.checks and all(passed for _, _, passed in result.checks)
+    text = "\n".join(lines)
+    for word in (
+        "prices_daily",
+        "corporate_actions",
+        "prices_adjusted",
+        "quarantine",
+        "Example query",
+    ):
+        assert word in text
+    con = Catalog(home).connect()
+    sessions = con.sql("SELECT count(DISTINCT date) FROM prices_daily").fetchall()[0][0]
+    con.close()
+    assert sessions == len(result.sessions)

@@ -1,0 +1,104 @@
+import datetime as dt
+import threading
+
+import duckdb
+import polars as pl
+
+from finlake.catalog import Catalog
+from finlake.datasets import DATASETS, PRICES_DAILY
+from finlake.lake import Lake
+
+NOW = dt.datetime(2026, 11, 20, 23, tzinfo=dt.UTC)
+DAY = dt.date(2026, 11, 20)
+
+
+def write_bar(home, ticker="AAPL", close=10.0):
+    row = [(ticker, DAY, close, close, close, close, 7, "yahoo", NOW)]
+    frame = pl.DataFrame(row, schema=PRICES_DAILY.schema, orient="row")
+    Lake(home / "lake").merge(PRICES_DAILY, frame, frame.select("ticker", "date"))
+
+
+def test_empty_home_has_typed_empty_views(tmp_path):
+    con = Catalog(tmp_path).connect()
+    for name, ds in DATASETS.items():
+        cols = con.sql(f'DESCRIBE "{name}"').fetchall()
+        assert [c[0] for c in cols] == list(ds.schema), name
+        assert con.sql(f'SELECT count(*) FROM "{name}"').fetchall() == [(0,)]
+    types = dict((c[0], c[1]) for c in con.sql("DESCRIBE prices_daily").fetchall())
+    assert types == {
+        "ticker": "VARCHAR",
+        "date": "DATE",
+        "open": "DOUBLE",
+        "high": "DOUBLE",
+        "low": "DOUBLE",
+        "close": "DOUBLE",
+        "volume": "BIGINT",
+        "source": "VARCHAR",
+        "ingested_at": "TIMESTAMP WITH TIME ZONE",
+    }
+    con.close()
+
+
+def test_views_read_new_partitions_and_stale_catalog_is_rebuilt(tmp_path):
+    catalog = Catalog(tmp_path)
+    catalog.build()
+    write_bar(tmp_path)  # the view was empty-typed: connect() notices and rebuilds
+    assert catalog.is_stale()
+    con = catalog.connect()
+    assert con.sql("SELECT ticker, close FROM prices_daily").fetchall() == [("AAPL", 10.0)]
+    con.close()
+    write_bar(tmp_path, "MSFT", 20.0)  # the view reads files: new partitions appear without a build
+    assert not catalog.is_stale()
+    con = catalog.connect()
+    assert con.sql("SELECT count(*) FROM prices_daily").fetchall() == [(2,)]
+    con.close()
+
+
+def test_reader_holding_the_file_never_blocks_a_build(tmp_path):
+    catalog = Catalog(tmp_path)
+    write_bar(tmp_path)
+    reader = catalog.connect()  # a notebook keeps this open
+    errors = []
+
+    def build():
+        try:
+            for _ in range(5):
+                catalog.build()
+        except Exception as exc:  # pragma: no cover - the assertion reports it
+            errors.append(exc)
+
+    thread = threading.Thread(target=build)
+    thread.start()
+    for _ in range(20):
+        assert reader.sql("SELECT count(*) FROM prices_daily").fetchall() == [(1,)]
+    thread.join()
+    assert errors == []
+    # and a second process-style read-only connection to the new file works too
+    again = duckdb.connect(str(catalog.path), read_only=True)
+    assert again.sql("SELECT count(*) FROM prices_daily").fetchall() == [(1,)]
+    again.close()
+    reader.close()
+
+
+def test_as_traded_view_unapplies_splits(tmp_path):
+    lake = Lake(tmp_path / "lake")
+    d0, d1 = dt.date(2026, 11, 19), DAY
+    bars = pl.DataFrame(
+        [
+            ("AAA", d0, 10.0, 10.0, 10.0, 10.0, 100, "yahoo", NOW),
+            ("AAA", d1, 10.0, 10.0, 10.0, 10.0, 100, "yahoo", NOW),
+        ],
+        schema=PRICES_DAILY.schema,
+        orient="row",
+    )
+    lake.merge(PRICES_DAILY, bars, bars.select("ticker", "date"))
+    from finlake.datasets import CORPORATE_ACTIONS
+
+    split = pl.DataFrame(
+        [("AAA", d1, 0.0, 4.0, "yahoo")], schema=CORPORATE_ACTIONS.schema, orient="row"
+    )
+    lake.merge(CORPORATE_ACTIONS, split, split.select("ticker", "date"))
+    con = Catalog(tmp_path).connect()
+    got = con.sql("SELECT date, close, volume FROM prices_as_traded ORDER BY date").fetchall()
+    assert got == [(d0, 40.0, 25), (d1, 10.0, 100)]
+    con.close()

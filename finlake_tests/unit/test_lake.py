@@ -1,0 +1,173 @@
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from finlake.datasets import CORPORATE_ACTIONS, PRICES_ADJUSTED, PRICES_DAILY, QUARANTINE
+from finlake.lake import Lake, check_partition_value
+
+NOW = dt.datetime(2026, 11, 20, 23, tzinfo=dt.UTC)
+
+
+def prices(rows):
+    return pl.DataFrame(
+        [(t, d, c, c, c, c, 1, "yahoo", NOW) for t, d, c in rows],
+        schema=PRICES_DAILY.schema,
+        orient="row",
+    )
+
+
+D1, D2 = dt.date(2026, 11, 19), dt.date(2026, 11, 20)
+D0 = dt.date(2026, 10, 30)  # another month
+
+
+def keys(*pairs):
+    return pl.DataFrame(list(pairs), schema={"ticker": pl.String, "date": pl.Date}, orient="row")
+
+
+def stored(lake, day):
+    return lake.scan(PRICES_DAILY).filter(pl.col("date") == day).collect().sort("ticker")
+
+
+def test_hive_layout_one_file_per_month(tmp_path: Path):
+    lake = Lake(tmp_path)
+    changed = lake.merge(
+        PRICES_DAILY,
+        prices([("AAPL", D1, 1.0), ("MSFT", D1, 2.0), ("AAPL", D2, 3.0), ("AAPL", D0, 4.0)]),
+        keys(("AAPL", D1), ("MSFT", D1), ("AAPL", D2), ("AAPL", D0)),
+    )
+    assert changed == [D0, D1, D2]
+    files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.parquet"))
+    assert files == [
+        "silver/prices_daily/month=2026-10/data.parquet",
+        "silver/prices_daily/month=2026-11/data.parquet",
+    ]
+    assert lake.scan(PRICES_DAILY).collect().height == 4
+    assert lake.partition_values(PRICES_DAILY) == ["2026-10", "2026-11"]
+
+
+def test_merge_replaces_only_the_scoped_keys(tmp_path: Path):
+    lake = Lake(tmp_path)
+    lake.merge(
+        PRICES_DAILY,
+        prices([("AAPL", D1, 1.0), ("OLD", D1, 5.0), ("AAPL", D2, 1.0)]),
+        keys(("AAPL", D1), ("OLD", D1), ("AAPL", D2)),
+    )
+    # a write authoritative for AAPL and MSFT on D1 keeps OLD (no longer in the universe)
+    changed = lake.merge(
+        PRICES_DAILY,
+        prices([("AAPL", D1, 1.5), ("MSFT", D1, 2.0)]),
+        keys(("AAPL", D1), ("MSFT", D1)),
+    )
+    assert changed == [D1]
+    assert stored(lake, D1).select("ticker", "close").rows() == [
+        ("AAPL", 1.5),
+        ("MSFT", 2.0),
+        ("OLD", 5.0),
+    ]
+    assert stored(lake, D2).select("ticker", "close").rows() == [
+        ("AAPL", 1.0)
+    ]  # same file, other day
+    # rewriting identical content changes nothing and writes nothing
+    path = lake.partition_file(PRICES_DAILY, "2026-11")
+    mtime = path.stat().st_mtime_ns
+    assert lake.merge(PRICES_DAILY, prices([("AAPL", D1, 1.5)]), keys(("AAPL", D1))) == []
+    assert path.stat().st_mtime_ns == mtime
+    # a scoped key absent from the new rows is removed (the provider no longer serves that bar)
+    assert lake.merge(PRICES_DAILY, prices([]), keys(("MSFT", D1))) == [D1]
+    assert stored(lake, D1)["ticker"].to_list() == ["AAPL", "OLD"]
+
+
+def test_emptied_partition_is_removed(tmp_path: Path):
+    lake = Lake(tmp_path)
+    actions = pl.DataFrame(
+        [("AAPL", D1, 0.26, 1.0, "yahoo")], schema=CORPORATE_ACTIONS.schema, orient="row"
+    )
+    lake.merge(CORPORATE_ACTIONS, actions, keys(("AAPL", D1)))
+    assert lake.has_data(CORPORATE_ACTIONS)
+    lake.merge(CORPORATE_ACTIONS, actions.clear(), keys(("AAPL", D1)))
+    assert not lake.has_data(CORPORATE_ACTIONS)
+
+
+def test_a_failed_write_leaves_the_old_partition(tmp_path: Path, monkeypatch):
+    lake = Lake(tmp_path)
+    lake.merge(PRICES_DAILY, prices([("AAPL", D1, 1.0)]), keys(("AAPL", D1)))
+    path = lake.partition_file(PRICES_DAILY, "2026-11")
+    before = path.read_bytes()
+
+    def crash(self, file, **kwargs):
+        Path(file).write_bytes(b"PAR1 half a file")  # the temp file gets half written
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", crash)
+    with pytest.raises(OSError, match="disk full"):
+        lake.merge(PRICES_DAILY, prices([("AAPL", D1, 9.0)]), keys(("AAPL", D1)))
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == ["data.parquet"]
+
+
+def test_replace_partitions_by_ticker(tmp_path: Path):
+    lake = Lake(tmp_path)
+    rows = pl.DataFrame(
+        [("AAPL", D1, 1.0, 1.0, 1.0, 1.0, 5, 0.99), ("MSFT", D1, 2.0, 2.0, 2.0, 2.0, 5, 1.0)],
+        schema=PRICES_ADJUSTED.schema,
+        orient="row",
+    )
+    assert lake.replace_partitions(PRICES_ADJUSTED, rows) == ["AAPL", "MSFT"]
+    assert lake.partition_file(PRICES_ADJUSTED, "AAPL").exists()
+
+
+def test_quarantine_is_replaced_per_partition_and_ticker(tmp_path: Path):
+    lake = Lake(tmp_path)
+
+    def q(*tickers):
+        return pl.DataFrame(
+            [
+                ("prices_daily", "2026-11-19", f'{{"ticker":"{t}"}}', "bad", "run", NOW)
+                for t in tickers
+            ],
+            schema=QUARANTINE.schema,
+            orient="row",
+        )
+
+    def scope(*tickers):
+        return pl.DataFrame({"partition": ["2026-11-19"] * len(tickers), "ticker": list(tickers)})
+
+    lake.write_quarantine("prices_daily", q("AAPL", "MSFT"), scope("AAPL", "MSFT"))
+    lake.write_quarantine("prices_daily", q(), scope("AAPL"))  # AAPL rewritten clean
+    got = pl.read_parquet(lake.quarantine_file("prices_daily", "2026-11-19"))
+    assert got["row"].to_list() == ['{"ticker":"MSFT"}']
+    lake.write_quarantine("prices_daily", q(), scope("MSFT"))  # now the whole partition is clean
+    assert not lake.has_data(QUARANTINE)
+
+
+@pytest.mark.parametrize("value", ["../x", "a/b", "", ".hidden", "x y"])
+def test_unsafe_partition_values(value):
+    with pytest.raises(ValueError, match="unsafe partition value"):
+        check_partition_value(value)
+
+
+def test_bronze_is_append_only(tmp_path: Path):
+    lake = Lake(tmp_path)
+    row = {
+        "source": "yahoo_chart",
+        "ticker": "AAPL",
+        "window_start": D1,
+        "window_end": D2,
+        "fetched_at": NOW,
+        "run_id": "r1",
+        "reason": "scheduled",
+        "request": "{}",
+        "status": 200,
+        "sha256": "abc",
+        "body": b'{"chart": 1}',
+    }
+    first = lake.write_bronze("yahoo_chart", "2026-11-20", pl.DataFrame([row]))
+    second = lake.write_bronze("yahoo_chart", "2026-11-20", pl.DataFrame([{**row, "run_id": "r2"}]))
+    assert first != second and first.exists() and second.exists()
+    index = lake.bronze_index("yahoo_chart")
+    assert sorted(index["run_id"].to_list()) == ["r1", "r2"]
+    assert "body" not in index.columns
+    bodies = lake.read_bronze(index.filter(pl.col("run_id") == "r2"))
+    assert bodies["body"].to_list() == [b'{"chart": 1}']
