@@ -48,7 +48,7 @@ def price_payloads(
         finlake.lake(),
         settings.tickers,
         session_dates(context.partition_keys),
-        run_id=context.run_id,
+        run_id=context.run.run_id,
         refetch_sessions=finlake.refetch_sessions,
         now=finlake.now(),
     )
@@ -98,7 +98,7 @@ def silver_prices(context: dg.AssetExecutionContext, finlake: FinlakeResource):
             finlake.lake(),
             settings.tickers,
             session_dates(context.partition_keys),
-            run_id=context.run_id,
+            run_id=context.run.run_id,
         )
     except GateFailure as exc:
         log_quarantine(context, exc.rejected, PRICES_DAILY.name)
@@ -118,7 +118,7 @@ def silver_prices(context: dg.AssetExecutionContext, finlake: FinlakeResource):
                         asset_key=key,
                         partition=partition,
                         description="rewritten by a later run (late revision or split restatement)",
-                        metadata={"rewritten_by_run": dg.MetadataValue.text(context.run_id)},
+                        metadata={"rewritten_by_run": dg.MetadataValue.text(context.run.run_id)},
                     )
                 )
     common = {

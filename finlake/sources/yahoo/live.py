@@ -103,7 +103,7 @@ class YFinanceChartTransport:
     def get(self, ticker: str, period1: int, period2: int) -> HttpExchange:
         retrying = Retrying(
             retry=retry_if_exception_type(RetryableSourceError),
-            wait=wait_exponential_jitter(initial=self.backoff_s, max=60, jitter=self.backoff_s),
+            wait=wait_exponential_jitter(multiplier=self.backoff_s, max=60, jitter=self.backoff_s),
             stop=stop_after_attempt(self.attempts),
             reraise=True,
         )
