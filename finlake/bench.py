@@ -7,6 +7,7 @@ clock, so the figures are reproducible; network time is excluded by construction
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import platform
 import resource
@@ -198,3 +199,114 @@ def _step_seconds(instance, run_id: str) -> dict[str, float]:
         elif event.is_step_success and entry.step_key in starts:
             out[entry.step_key] = round(entry.timestamp - starts[entry.step_key], 2)
     return out
+
+
+def indicator_panel(tickers: int = 500, years: int = 25, seed: int = 7) -> pl.DataFrame:
+    """A synthetic OHLCV panel on real NYSE sessions, sorted by (ticker, date)."""
+    import numpy as np
+
+    days = nyse().sessions_back(END, years * 252)
+    n, rng = len(days), np.random.default_rng(seed)
+    close = 50 * np.exp(np.cumsum(rng.normal(0.0003, 0.02, (tickers, n)), axis=1)).ravel()
+    open_ = close * np.exp(rng.normal(0, 0.005, close.size))
+    high = np.maximum(open_, close) * np.exp(np.abs(rng.normal(0, 0.01, close.size)))
+    low = np.minimum(open_, close) * np.exp(-np.abs(rng.normal(0, 0.01, close.size)))
+    return pl.DataFrame(
+        {
+            "ticker": np.repeat(synthetic_tickers(tickers), n),
+            "date": pl.Series(days * tickers, dtype=pl.Date),
+            "open": open_,
+            "high": high,
+            "low": low,
+            "close": close,
+            "volume": rng.integers(10_000, 10_000_000, close.size).astype(float),
+        }
+    )
+
+
+def _talib_loop(panel: pl.DataFrame, starts) -> dict:
+    """The baseline: TA-Lib over each ticker's contiguous numpy slice, same outputs."""
+    import numpy as np
+
+    from finlake.indicators import COLUMNS
+    from finlake.indicators.compute import small_pages
+    from finlake.indicators.reference import talib_indicators
+
+    arrays = [panel.get_column(c).to_numpy() for c in ("high", "low", "close", "volume")]
+    with small_pages():  # the same allocation policy as compute_indicators' outputs
+        out = {c: np.empty(panel.height) for c in COLUMNS}
+    for a, b in itertools.pairwise(starts):
+        for name, values in talib_indicators(*(x[a:b] for x in arrays)).items():
+            out[name][a:b] = values
+    return out
+
+
+def _finlake_peak(tickers: int, years: int, queue) -> None:
+    from finlake.indicators import compute_indicators
+
+    panel = indicator_panel(tickers, years)
+    compute_indicators(panel)
+    queue.put(peak_rss_mb())
+
+
+def bench_indicators(tickers: int = 500, years: int = 25, repeat: int = 3) -> dict[str, float]:
+    """compute_indicators on a synthetic panel vs the TA-Lib loop, in the same process."""
+    import multiprocessing
+
+    import numba
+    import numpy as np
+
+    try:
+        import talib  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - a development dependency
+        raise RuntimeError("the baseline needs TA-Lib: `uv sync` installs it (dev group)") from exc
+    from finlake.indicators import compute_indicators
+
+    panel = indicator_panel(tickers, years)
+    starts = np.concatenate([[0], np.cumsum(np.full(tickers, panel.height // tickers))])
+    with Timer() as compile_time:
+        compute_indicators(panel.head(2000))  # JIT compile (cached on disk afterwards)
+    with Timer() as cold:
+        first = compute_indicators(panel)  # the first call also faults in ~1 GB of output
+    del first
+    ours, theirs, single = [], [], []
+    threads = numba.get_num_threads()
+    for _ in range(repeat):
+        with Timer() as t:
+            result = compute_indicators(panel)
+        ours.append(t.seconds)
+        del result
+        with Timer() as t:
+            baseline = _talib_loop(panel, starts)
+        theirs.append(t.seconds)
+        del baseline
+        numba.set_num_threads(1)
+        with Timer() as t:
+            result = compute_indicators(panel)
+        single.append(t.seconds)
+        del result
+        numba.set_num_threads(threads)
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_finlake_peak, args=(tickers, years, queue))
+    child.start()
+    peak = queue.get()
+    child.join()
+    mine, base = statistics.median(ours), statistics.median(theirs)
+    one = statistics.median(single)
+    return {
+        "tickers": tickers,
+        "rows": panel.height,
+        "jit_compile_seconds": round(compile_time.seconds, 2),
+        "numba_threads": threads,
+        "finlake_first_call_seconds": round(cold.seconds, 3),
+        "finlake_seconds_median": round(mine, 3),
+        "finlake_seconds_all": ", ".join(f"{x:.3f}" for x in ours),
+        "talib_loop_seconds_median": round(base, 3),
+        "talib_loop_seconds_all": ", ".join(f"{x:.3f}" for x in theirs),
+        "ratio_finlake_to_talib": round(mine / base, 3),
+        "rows_per_second": round(panel.height / mine),
+        "finlake_single_thread_seconds_median": round(one, 3),
+        "ratio_single_thread": round(one / base, 3),
+        "finlake_peak_rss_mb": round(peak),
+    }

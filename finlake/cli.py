@@ -87,19 +87,21 @@ def parse(kind: str, file: Path, fmt: str, dataset: str | None) -> None:
 
 
 @main.command()
-@click.argument("what", type=click.Choice(["ingest", "session"]))
+@click.argument("what", type=click.Choice(["ingest", "session", "indicators"]))
 @click.option("--tickers", type=int, default=500, show_default=True)
 @click.option("--sessions", type=int, default=252, show_default=True, help="Sessions of history.")
-def bench(what: str, tickers: int, sessions: int) -> None:
-    """Measure throughput on the sample market (see docs/performance.md)."""
+@click.option("--years", type=int, default=25, show_default=True, help="indicators: panel years.")
+def bench(what: str, tickers: int, sessions: int, years: int) -> None:
+    """Measure throughput (see docs/performance.md); not part of the test run."""
     from finlake import bench as b
 
     for key, value in b.machine().items():
         click.echo(f"{key:>24}: {value}")
-    result = (
-        b.bench_ingest(tickers, sessions)
-        if what == "ingest"
-        else b.bench_session(tickers, sessions)
-    )
+    if what == "ingest":
+        result = b.bench_ingest(tickers, sessions)
+    elif what == "session":
+        result = b.bench_session(tickers, sessions)
+    else:
+        result = b.bench_indicators(tickers, years)
     for key, value in result.items():
         click.echo(f"{key:>24}: {value}")

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from finlake.indicators.columns import COLUMNS
+
 UTC_TS = pl.Datetime("us", "UTC")
 
 
@@ -115,8 +117,10 @@ PRICES_ADJUSTED = Dataset(
     name="prices_adjusted",
     layer="silver",
     schema={**BAR_COLUMNS, "adj_factor": pl.Float64},
-    partition_by="ticker",
-    sort_by=("ticker", "date"),
+    partition_by="month",
+    partition_source="date",
+    partition_grain="month",
+    sort_by=("date", "ticker"),
     description=(
         "Split- and dividend-adjusted bars: the split-adjusted bars times finlake's own "
         "CRSP-style dividend factors, recomputed for a ticker's whole history when an action "
@@ -145,6 +149,40 @@ QUARANTINE = Dataset(
     columns={"row": "The rejected row as JSON.", "partition": "Partition key of the row."},
 )
 
+INDICATORS_DAILY = Dataset(
+    name="indicators_daily",
+    layer="gold",
+    schema={
+        "ticker": pl.String,
+        "date": pl.Date,
+        **{name: pl.Boolean if name == "is_anomaly" else pl.Float64 for name in COLUMNS},
+    },
+    partition_by="month",
+    partition_source="date",
+    partition_grain="month",
+    sort_by=("date", "ticker"),
+    description=(
+        "Technical indicators per (ticker, session) on split- and dividend-adjusted prices, "
+        "exact to TA-Lib; null during each indicator's warm-up. Recomputed over a ticker's whole "
+        "history whenever its adjusted prices change."
+    ),
+    columns={
+        "rsi_14": "Wilder RSI over 14 sessions.",
+        "macd": "EMA12 - EMA26 (TA-Lib seeding); macd_signal = EMA9 of it; macd_hist = difference.",
+        "bb_upper": "SMA20 + 2 population standard deviations (bb_lower: minus).",
+        "bb_percent_b": "(close - bb_lower) / (bb_upper - bb_lower); null when the bands touch.",
+        "bb_bandwidth": "(bb_upper - bb_lower) / bb_middle.",
+        "atr_14": "Wilder average true range over 14 sessions.",
+        "vwap_20": "sum(typical x volume) / sum(volume) over 20 sessions; typical = (h+l+c)/3.",
+        "high_52w": "Max high over the last 252 sessions (low_52w: min low).",
+        "volatility_21d": "Sample std of the last 21 daily log returns x sqrt(252).",
+        "return_zscore_63d": "(return_1d - mean) / sample std of the previous 63 daily returns.",
+        "is_anomaly": "|return_zscore_63d| > 4.",
+        "support_20": "Min low of the previous 20 sessions (resistance_20: max high).",
+    },
+)
+
 DATASETS: dict[str, Dataset] = {
-    d.name: d for d in (PRICES_DAILY, CORPORATE_ACTIONS, PRICES_ADJUSTED, QUARANTINE)
+    d.name: d
+    for d in (PRICES_DAILY, CORPORATE_ACTIONS, PRICES_ADJUSTED, INDICATORS_DAILY, QUARANTINE)
 }

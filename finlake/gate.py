@@ -112,7 +112,11 @@ def _systemic(
     over = joined.filter(pl.col("bad").fill_null(0) > limit * pl.col("total"))
     if over.is_empty():
         return None
-    where = ", ".join(str(v) for v in over.get_column(partition_by).to_list()) if keys else "all"
+    if keys:
+        parts = sorted(str(v) for v in over.get_column(partition_by).to_list())
+        where = ", ".join(parts[:10]) + (f" and {len(parts) - 10} more" if len(parts) > 10 else "")
+    else:
+        where = "all"
     return (
         f"{dataset}: more than {limit:.0%} of the rows are invalid in partition(s) {where}; "
         "refusing to write them (see the quarantine for the rows and reasons)"

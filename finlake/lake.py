@@ -31,7 +31,7 @@ from filelock import FileLock
 
 from finlake.datasets import QUARANTINE, Dataset
 
-PARTITION_VALUE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.:\-]*$")
+PARTITION_VALUE = re.compile(r"^[0-9A-Za-z_][0-9A-Za-z_.:\-]*$")
 DATA_FILE = "data.parquet"
 LOCK_TIMEOUT_S = 600
 WRITE_THREADS = 4
@@ -118,19 +118,6 @@ class Lake:
             yield
 
     # ----------------------------------------------------------------- writes
-    def replace_partitions(self, ds: Dataset, df: pl.DataFrame) -> list[str]:
-        """Write each hive partition present in `df` as its complete new content."""
-        df = ds.conform(df)
-        if ds.partition_by is None:
-            _atomic_write(df, self.partition_file(ds, None))
-            return []
-        groups = df.with_columns(ds.partition_expr().alias("__p")).partition_by(
-            "__p", as_dict=True, include_key=False
-        )
-        jobs = [(self.partition_file(ds, key[0]), part) for key, part in groups.items()]
-        _parallel(lambda job: _atomic_write(job[1], job[0]), jobs)
-        return sorted(key[0] for key in groups)
-
     def merge(self, ds: Dataset, df: pl.DataFrame, scope: pl.DataFrame) -> list:
         """Replace the rows matching `scope` by the rows of `df`.
 
@@ -182,6 +169,14 @@ class Lake:
         else:
             _atomic_write(merged, path)
         return changed
+
+    def read_sidecar(self, ds: Dataset, name: str) -> pl.DataFrame | None:
+        """A bookkeeping file kept beside a dataset's partitions (not part of its rows)."""
+        path = self.dataset_dir(ds) / check_partition_value(name)
+        return pl.read_parquet(path) if path.exists() else None
+
+    def write_sidecar(self, ds: Dataset, name: str, df: pl.DataFrame) -> None:
+        _atomic_write(df, self.dataset_dir(ds) / check_partition_value(name))
 
     # ----------------------------------------------------------------- bronze
     def bronze_dir(self, source: str) -> Path:

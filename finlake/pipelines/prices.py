@@ -25,6 +25,7 @@ from finlake.calendar import nyse
 from finlake.datasets import CORPORATE_ACTIONS, PRICES_ADJUSTED, PRICES_DAILY
 from finlake.gate import GateFailure, apply_gate
 from finlake.lake import Lake
+from finlake.pipelines.derived import SyncReport, row_hashes, sync
 from finlake.schemas.prices import (
     CORPORATE_ACTIONS_SCHEMA,
     PRICES_ADJUSTED_SCHEMA,
@@ -69,8 +70,9 @@ class SilverReport:
 
 @dataclass
 class AdjustedReport:
-    rows: pl.DataFrame
+    rows: pl.DataFrame  # the full recomputed history
     tickers: list[str]
+    sync: SyncReport  # what was actually written
 
 
 def _bronze_frame(payloads: Sequence[RawPayload]) -> pl.DataFrame:
@@ -351,19 +353,35 @@ def _write_quarantine(lake: Lake, rejected: pl.DataFrame, scope: pl.DataFrame, r
 
 
 def build_adjusted(lake: Lake, tickers: Collection[str]) -> AdjustedReport:
+    """Recompute the tickers' adjusted history in full; write only what can have changed."""
     wanted = pl.Series(sorted(tickers), dtype=pl.String).implode()
     prices = lake.scan(PRICES_DAILY).filter(pl.col("ticker").is_in(wanted)).collect()
     actions = lake.scan(CORPORATE_ACTIONS).filter(pl.col("ticker").is_in(wanted)).collect()
     adjusted = adjust_prices(prices, actions)
-    gate = apply_gate(
-        adjusted,
+    inputs = pl.concat(
+        [
+            row_hashes(prices, ["date", "open", "high", "low", "close", "volume"]),
+            # a dividend reaches back to every earlier row
+            row_hashes(actions, ["date", "dividend", "split_ratio"], dated=False),
+        ]
+    )
+    report = sync(lake, PRICES_ADJUSTED, adjusted, inputs, validate=_adjusted_gate)
+    return AdjustedReport(
+        rows=adjusted,
+        tickers=sorted(adjusted.get_column("ticker").unique()),
+        sync=report,
+    )
+
+
+def _adjusted_gate(rows: pl.DataFrame) -> pl.DataFrame:
+    """Adjusted rows come from gated silver rows, so any failure here is systemic."""
+    return apply_gate(
+        rows,
         PRICES_ADJUSTED_SCHEMA,
         dataset=PRICES_ADJUSTED.name,
-        partition_by="ticker",
+        partition_by="date",
         max_bad_fraction=0.0,
-    )
-    lake.replace_partitions(PRICES_ADJUSTED, gate.valid)
-    return AdjustedReport(rows=gate.valid, tickers=sorted(gate.valid.get_column("ticker").unique()))
+    ).valid
 
 
 def session_facts(lake: Lake, sessions: Sequence[dt.date], tickers: Sequence[str]) -> pl.DataFrame:

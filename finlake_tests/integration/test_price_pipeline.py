@@ -227,3 +227,21 @@ def test_a_session_cannot_be_fetched_before_its_close(lake, sample_provider):
             refetch_sessions=5,
             now=provider.clock(),
         )
+
+
+def test_adjusted_history_is_rewritten_only_for_a_ticker_with_a_new_dividend(lake, sample_provider):
+    history = cal.sessions_between(dt.date(2026, 9, 1), dt.date(2026, 11, 6))
+    ex_day = dt.date(2026, 11, 9)  # AAPL goes ex-dividend in the sample market
+    run(lake, sample_provider(after_close(history[-1])), history, "history")
+    first = build_adjusted(lake, TICKERS)
+    assert first.sync.rows_written == 3 * len(history)
+    run(lake, sample_provider(after_close(ex_day)), [ex_day], "ex-day")
+    actions = lake.scan(CORPORATE_ACTIONS).filter(pl.col("date") == ex_day).collect()
+    assert actions.filter(pl.col("dividend") > 0)["ticker"].to_list() == ["AAPL"]
+    report = build_adjusted(lake, TICKERS)
+    assert report.sync.rewritten == ["AAPL"]
+    assert report.sync.rows_written == len(history) + 1 + 2  # AAPL in full, one new row each else
+    stored = lake.scan(PRICES_ADJUSTED).collect()
+    assert stored.sort("ticker", "date").equals(report.rows.sort("ticker", "date"))
+    aapl = stored.filter((pl.col("ticker") == "AAPL") & (pl.col("date") < ex_day))
+    assert (aapl["adj_factor"] < 1).all()

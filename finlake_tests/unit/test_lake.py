@@ -4,7 +4,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from finlake.datasets import CORPORATE_ACTIONS, PRICES_ADJUSTED, PRICES_DAILY, QUARANTINE
+from finlake.datasets import CORPORATE_ACTIONS, PRICES_DAILY, QUARANTINE
 from finlake.lake import Lake, check_partition_value
 
 NOW = dt.datetime(2026, 11, 20, 23, tzinfo=dt.UTC)
@@ -105,17 +105,6 @@ def test_a_failed_write_leaves_the_old_partition(tmp_path: Path, monkeypatch):
         lake.merge(PRICES_DAILY, prices([("AAPL", D1, 9.0)]), keys(("AAPL", D1)))
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir()] == ["data.parquet"]
-
-
-def test_replace_partitions_by_ticker(tmp_path: Path):
-    lake = Lake(tmp_path)
-    rows = pl.DataFrame(
-        [("AAPL", D1, 1.0, 1.0, 1.0, 1.0, 5, 0.99), ("MSFT", D1, 2.0, 2.0, 2.0, 2.0, 5, 1.0)],
-        schema=PRICES_ADJUSTED.schema,
-        orient="row",
-    )
-    assert lake.replace_partitions(PRICES_ADJUSTED, rows) == ["AAPL", "MSFT"]
-    assert lake.partition_file(PRICES_ADJUSTED, "AAPL").exists()
 
 
 def test_quarantine_is_replaced_per_partition_and_ticker(tmp_path: Path):

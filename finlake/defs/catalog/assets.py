@@ -5,6 +5,7 @@ import duckdb
 import polars as pl
 
 from finlake.catalog import Catalog
+from finlake.defs.indicators.assets import INDICATORS_KEY
 from finlake.defs.metadata import markdown_preview
 from finlake.defs.prices.assets import (
     CORPORATE_ACTIONS_KEY,
@@ -19,7 +20,13 @@ CATALOG_KEY = dg.AssetKey(["catalog", "duckdb"])
 
 @dg.asset(
     key=CATALOG_KEY,
-    deps=[PRICES_DAILY_KEY, CORPORATE_ACTIONS_KEY, PRICES_ADJUSTED_KEY, QUARANTINE_KEY],
+    deps=[
+        PRICES_DAILY_KEY,
+        CORPORATE_ACTIONS_KEY,
+        PRICES_ADJUSTED_KEY,
+        INDICATORS_KEY,
+        QUARANTINE_KEY,
+    ],
     group_name="catalog",
     pool="duckdb",
     automation_condition=dg.AutomationCondition.eager(),

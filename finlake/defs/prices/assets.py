@@ -164,5 +164,7 @@ def prices_adjusted(finlake: FinlakeResource) -> dg.MaterializeResult:
         metadata={
             **frame_metadata(report.rows, PRICES_ADJUSTED, time.perf_counter() - started),
             "tickers": dg.MetadataValue.int(len(report.tickers)),
+            "rows_written": dg.MetadataValue.int(report.sync.rows_written),
+            "tickers_rewritten": dg.MetadataValue.text(", ".join(report.sync.rewritten) or "none"),
         }
     )
