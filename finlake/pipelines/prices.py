@@ -79,19 +79,6 @@ def _bronze_frame(payloads: Sequence[RawPayload]) -> pl.DataFrame:
     return pl.DataFrame([p.bronze_row() for p in payloads])
 
 
-def _known_splits(lake: Lake) -> dict[str, set[dt.date]]:
-    rows = (
-        lake.scan(CORPORATE_ACTIONS)
-        .filter(pl.col("split_ratio") != 1.0)
-        .select("ticker", "date")
-        .collect()
-    )
-    known: dict[str, set[dt.date]] = {}
-    for ticker, day in rows.iter_rows():
-        known.setdefault(ticker, set()).add(day)
-    return known
-
-
 def _first_stored_before(lake: Lake, ticker: str, day: dt.date) -> dt.date | None:
     return (
         lake.scan(PRICES_DAILY)
@@ -100,6 +87,46 @@ def _first_stored_before(lake: Lake, ticker: str, day: dt.date) -> dt.date | Non
         .collect()
         .item()
     )
+
+
+def _restate_new_splits(
+    provider: PriceProvider,
+    lake: Lake,
+    payloads: list[RawPayload],
+    start: dt.date,
+    last: dt.date,
+    run_id: str,
+    failures: dict[str, str],
+) -> dict[str, str]:
+    """Replace, in place, the payload of each ticker that shows a split finlake has not recorded
+    (while older bars are stored) by a refetch of its whole stored history."""
+    if not payloads:
+        return {}
+    known = (
+        lake.scan(CORPORATE_ACTIONS)
+        .filter(pl.col("split_ratio") != 1.0)
+        .select("ticker", "date")
+        .collect()
+    )
+    new_splits = (
+        provider.parse(payloads)
+        .actions.filter(pl.col("split_ratio") != 1.0)
+        .join(known, on=["ticker", "date"], how="anti")
+    )
+    restated: dict[str, str] = {}
+    index = {p.ticker: i for i, p in enumerate(payloads)}
+    for (ticker,), new in new_splits.group_by("ticker", maintain_order=True):
+        if not (first := _first_stored_before(lake, ticker, start)):
+            continue
+        i = index[ticker]
+        what = ", ".join(f"{r:g}:1 on {d}" for d, r in new.select("date", "split_ratio").rows())
+        reason = f"restatement: new split {what}; refetching history since {first}"
+        try:
+            payloads[i] = replace(provider.fetch(ticker, first, last, reason=reason), run_id=run_id)
+            restated[ticker] = reason
+        except SourceError as exc:
+            failures[ticker] = f"restatement refetch failed: {exc}"
+    return restated
 
 
 def fetch_prices(
@@ -120,30 +147,19 @@ def fetch_prices(
             "fetched before then"
         )
     start = min(min(sessions), cal.sessions_back(last, max(refetch_sessions, 1))[0])
-    known = _known_splits(lake)
     payloads: list[RawPayload] = []
     rejected: list[RawPayload] = []
     failures: dict[str, str] = {}
-    restated: dict[str, str] = {}
     for ticker in tickers:
         try:
-            payload = provider.fetch(ticker, start, last, reason="scheduled")
-            actions = provider.parse([payload]).actions
-            new = actions.filter(
-                (pl.col("split_ratio") != 1.0) & ~pl.col("date").is_in(list(known.get(ticker, ())))
+            payloads.append(
+                replace(provider.fetch(ticker, start, last, reason="scheduled"), run_id=run_id)
             )
-            if not new.is_empty() and (first := _first_stored_before(lake, ticker, start)):
-                splits = ", ".join(
-                    f"{r:g}:1 on {d}" for d, r in new.select("date", "split_ratio").rows()
-                )
-                reason = f"restatement: new split {splits}; refetching history since {first}"
-                payload = provider.fetch(ticker, first, last, reason=reason)
-                restated[ticker] = reason
-            payloads.append(replace(payload, run_id=run_id))
         except SourceError as exc:
             failures[ticker] = str(exc)
             if exc.payload is not None:
                 rejected.append(replace(exc.payload, run_id=run_id, reason=f"rejected: {exc}"))
+    restated = _restate_new_splits(provider, lake, payloads, start, last, run_id, failures)
     if rejected:
         lake.write_bronze(
             provider.bronze_source + REJECTED_SUFFIX, last.isoformat(), _bronze_frame(rejected)

@@ -134,6 +134,25 @@ def _series(block: dict, key: str, n: int, label: str) -> list:
     return values
 
 
+def inspect_chart(body: bytes, ticker: str) -> tuple[ChartMeta, int]:
+    """Validate one payload's structure without building frames: its meta and bar count.
+
+    Raises PayloadError exactly where parse_chart_batch would, at a fraction of the cost, so a
+    fetch can reject bad bytes one ticker at a time and parse the good ones in one batch."""
+    result = decode_chart(body, ticker)
+    meta = _meta(result, ticker, ticker)
+    ts = result.get("timestamp") or []
+    if not isinstance(ts, list):
+        raise PayloadError(f"{ticker}: timestamp is not a list")
+    indicators = result.get("indicators") or {}
+    quote = (indicators.get("quote") or [{}])[0] or {}
+    adj = (indicators.get("adjclose") or [{}])[0] or {}
+    for key in (*PRICE_FIELDS, "volume"):
+        _series(quote, key, len(ts), ticker)
+    _series(adj, "adjclose", len(ts), ticker)
+    return meta, len(ts)
+
+
 def parse_chart_batch(inputs: Sequence[ChartInput]) -> ChartBatch:
     cols: dict[str, list] = {k: [] for k in ("idx", "ts", *PRICE_FIELDS, "volume", "adjclose")}
     ev: dict[str, list] = {k: [] for k in ("idx", "ts", "dividend", "split_ratio")}

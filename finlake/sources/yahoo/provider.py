@@ -17,7 +17,7 @@ from finlake.sources.base import (
     PayloadError,
     RawPayload,
 )
-from finlake.sources.yahoo.chart import ChartBatch, ChartInput, parse_chart, parse_chart_batch
+from finlake.sources.yahoo.chart import ChartBatch, ChartInput, inspect_chart, parse_chart_batch
 from finlake.universe import validate_ticker
 
 SOURCE_NAME = "yahoo"
@@ -66,12 +66,12 @@ class YahooProvider:
             exchange=exchange,
         )
         try:
-            batch = parse_chart(_chart_input(payload))
+            meta, bars = inspect_chart(exchange.body, ticker)
         except PayloadError as exc:
             raise PayloadError(str(exc), payload) from None
-        listed = batch.metas[ticker].first_trade_date
+        listed = meta.first_trade_date
         expected = [d for d in nyse().sessions_between(start, end) if listed is None or d >= listed]
-        if batch.bars.is_empty() and batch.rejects.is_empty() and expected:
+        if bars == 0 and expected:
             raise EmptyPayloadError(
                 f"{ticker}: no bars for {start}..{end} although it is listed (first trade "
                 f"{listed}); delisted or a provider outage? Remove it from the universe if it "

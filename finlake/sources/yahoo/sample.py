@@ -243,6 +243,13 @@ class History:
     dividends: dict[int, float] = field(default_factory=dict)  # session index -> as-traded cash
 
 
+def _product_after(values: np.ndarray) -> np.ndarray:
+    """out[t] = product of values[s] for s > t."""
+    out = np.ones_like(values)
+    out[:-1] = np.cumprod(values[::-1])[::-1][1:]
+    return out
+
+
 def _cents_up(x: np.ndarray) -> np.ndarray:
     return np.ceil(x * 100 - 1e-9) / 100
 
@@ -262,9 +269,10 @@ def history(ticker: str) -> History:
     index = {d: i for i, d in enumerate(sessions)}
     split_at = {index[s]: num / den for s, num, den in p.splits if s in index and s > first}
     # ratio of all splits after each session: as-traded price = split-adjusted-forever x this
-    after = np.ones(n)
+    ratios = np.ones(n)
     for i, ratio in split_at.items():
-        after[:i] *= ratio
+        ratios[i] = ratio
+    after = _product_after(ratios)
 
     daily = p.vol / np.sqrt(252)
     shocks = rng.standard_t(df=4, size=n) * daily / np.sqrt(2.0)
@@ -289,7 +297,8 @@ def history(ticker: str) -> History:
                     dividends[index[ex]] = p.dividend_yield_q
     drop = np.ones(n)
     for i, y in dividends.items():
-        drop[i:] *= 1 - y
+        drop[i] = 1 - y
+    drop = np.cumprod(drop)
     close = np.round(base * drop * after, 2)
     close = np.maximum(close, 0.01)
     cash = {i: round(float(y * close[i - 1]), 4) for i, y in dividends.items()}
@@ -330,10 +339,11 @@ def chart_json(ticker: str, period1: int, period2: int, as_of: dt.datetime) -> b
     now = int(as_of.timestamp())
     known = h.close_ts <= now  # sessions closed by the clock
     # split factor still to be applied as of `now`: splits after t that have happened by now
-    pending = np.ones(len(h.sessions))
+    ratios = np.ones(len(h.sessions))
     for i, ratio in h.splits.items():
         if h.open_ts[i] <= now:
-            pending[:i] *= ratio
+            ratios[i] = ratio
+    pending = _product_after(ratios)
     sel = np.flatnonzero(known & (h.open_ts >= period1) & (h.open_ts < period2))
     close_adj = h.close / pending
     served = {
@@ -344,10 +354,11 @@ def chart_json(ticker: str, period1: int, period2: int, as_of: dt.datetime) -> b
         "volume": np.round(h.volume[sel] * pending[sel]).astype(np.int64).tolist(),
     }
     # Yahoo's adjclose: CRSP multipliers over every dividend known at `now`
-    mult = np.ones(len(h.sessions))
+    factors = np.ones(len(h.sessions))
     for i, cash in h.dividends.items():
         if h.open_ts[i] <= now and known[i - 1]:
-            mult[:i] *= 1 - (cash / pending[i]) / close_adj[i - 1]
+            factors[i] = 1 - (cash / pending[i]) / close_adj[i - 1]
+    mult = _product_after(factors)
     events: dict[str, dict] = {}
     divs = {
         str(h.open_ts[i]): {"amount": round(float(cash / pending[i]), 6), "date": int(h.open_ts[i])}
