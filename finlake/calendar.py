@@ -126,3 +126,70 @@ def nyse() -> NyseCalendar:
     opens = tuple(ts.to_pydatetime() for ts in cal.opens)
     closes = tuple(ts.to_pydatetime() for ts in cal.closes)
     return NyseCalendar(sessions=sessions, opens=opens, closes=closes, horizon=horizon)
+
+
+@dataclass(frozen=True)
+class EdgarCalendar:
+    """EDGAR business days: weekdays except federal holidays and full-day federal closures.
+
+    Not the NYSE calendar: EDGAR is closed on Columbus and Veterans Day (NYSE open) and open on
+    Good Friday (NYSE closed). EDGAR accepts filings 06:00-22:00 ET; one accepted after 17:30 ET
+    gets the next business day's filing date, except ownership and beneficial-ownership forms
+    (3, 4, 5, 144, SC 13D/G and amendments), which keep the same day until 22:00.
+    """
+
+    closed: frozenset[dt.date]
+    horizon: dt.date
+
+    def is_business_day(self, day: dt.date) -> bool:
+        return day.weekday() < 5 and day not in self.closed
+
+    def business_days_between(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        days, day = [], start
+        while day <= end:
+            if self.is_business_day(day):
+                days.append(day)
+            day += dt.timedelta(days=1)
+        return days
+
+    def previous_business_day(self, day: dt.date) -> dt.date:
+        day -= dt.timedelta(days=1)
+        while not self.is_business_day(day):
+            day -= dt.timedelta(days=1)
+        return day
+
+    def next_business_day(self, day: dt.date) -> dt.date:
+        day += dt.timedelta(days=1)
+        while not self.is_business_day(day):
+            day += dt.timedelta(days=1)
+        return day
+
+    def filing_date(self, accepted: dt.datetime, form: str) -> dt.date:
+        """The filing date EDGAR assigns to a submission accepted at `accepted`."""
+        local = accepted.astimezone(NY)
+        day = local.date()
+        same_day_until = dt.time(22, 0) if _late_filer_form(form) else dt.time(17, 30)
+        if not self.is_business_day(day) or local.time() >= same_day_until:
+            return self.next_business_day(day)
+        return day
+
+
+LATE_FORMS = ("3", "4", "5", "144", "SC 13D", "SC 13G")
+
+
+def _late_filer_form(form: str) -> bool:
+    base = form.removesuffix("/A").strip()
+    return base in LATE_FORMS
+
+
+@cache
+def edgar() -> EdgarCalendar:
+    """Federal holidays and full-day closures (holidays' 'government' category, without the
+    half-day closings) from 1994, when EDGAR filing became mandatory, to the horizon."""
+    import holidays
+
+    horizon = dt.date(max(2027, dt.date.today().year + 2), 12, 31)
+    years = range(1994, horizon.year + 1)
+    closures = holidays.country_holidays("US", years=years, categories=("public", "government"))
+    closed = frozenset(d for d, name in closures.items() if "half-day" not in name)
+    return EdgarCalendar(closed=closed, horizon=horizon)
