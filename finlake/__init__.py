@@ -4,8 +4,10 @@ import finlake
 con = finlake.connect()          # read-only DuckDB connection with a view per dataset
 finlake.sql("SELECT ...")        # -> polars.DataFrame
 finlake.prices("AAPL", "2025-01-01", adjusted=True)
+finlake.fundamentals("AAPL", "Revenues", as_of="2024-06-30")   # point in time
+finlake.filings("MSFT", forms="8-K", text="guidance")
 """
 
-from finlake.query import connect, prices, sql
+from finlake.query import connect, filings, fundamentals, prices, sql
 
-__all__ = ["connect", "prices", "sql"]
+__all__ = ["connect", "filings", "fundamentals", "prices", "sql"]

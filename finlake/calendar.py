@@ -164,6 +164,10 @@ class EdgarCalendar:
             day += dt.timedelta(days=1)
         return day
 
+    def closed_weekdays(self, start: dt.date = FIRST_SESSION) -> list[dt.date]:
+        """Weekdays EDGAR is closed, from `start` to the horizon (partition exclusions)."""
+        return sorted(d for d in self.closed if d >= start and d.weekday() < 5)
+
     def filing_date(self, accepted: dt.datetime, form: str) -> dt.date:
         """The filing date EDGAR assigns to a submission accepted at `accepted`."""
         local = accepted.astimezone(NY)
@@ -175,11 +179,19 @@ class EdgarCalendar:
 
 
 LATE_FORMS = ("3", "4", "5", "144", "SC 13D", "SC 13G")
+# Forms SEC staff put on EDGAR themselves; their filing date can fall on any day (an UPLOAD of
+# staff correspondence dated a Saturday, for one), so the business-day rules do not apply.
+SEC_STAFF_FORMS = frozenset({"UPLOAD", "LETTER", "SEC STAFF LETTER", "SEC STAFF ACTION"})
+# Federal closures by executive order during which EDGAR still assigned filing dates, as seen in
+# real filings: Apple's S-8 0000912057-01-544489 was filed 2001-12-24.
+EDGAR_OPEN_DURING_CLOSURE = frozenset({dt.date(2001, 12, 24)})
 
 
 def _late_filer_form(form: str) -> bool:
+    """Ownership and beneficial-ownership forms, and Rule 462(b) registration statements (the
+    MEF forms), which Reg S-T 232.13 deems filed the same day until 22:00 ET."""
     base = form.removesuffix("/A").strip()
-    return base in LATE_FORMS
+    return base in LATE_FORMS or base.endswith("MEF")
 
 
 @cache
@@ -191,5 +203,8 @@ def edgar() -> EdgarCalendar:
     horizon = dt.date(max(2027, dt.date.today().year + 2), 12, 31)
     years = range(1994, horizon.year + 1)
     closures = holidays.country_holidays("US", years=years, categories=("public", "government"))
-    closed = frozenset(d for d, name in closures.items() if "half-day" not in name)
+    closed = (
+        frozenset(d for d, name in closures.items() if "half-day" not in name)
+        - EDGAR_OPEN_DURING_CLOSURE
+    )
     return EdgarCalendar(closed=closed, horizon=horizon)

@@ -54,6 +54,21 @@ DERIVED_VIEWS: dict[str, str] = {
     """,
 }
 
+# Table macros (parameterized views).
+MACROS: dict[str, str] = {
+    # Point in time: only facts filed on or before as_of, and for each (company, concept, unit,
+    # period) the value of the latest such filing (a restatement replaces the original from the
+    # day it was filed). A fact filed on day D is known at the end of D.
+    "fundamentals_asof(as_of)": """
+        SELECT * FROM fundamentals
+        WHERE filed <= CAST(as_of AS DATE)
+        QUALIFY row_number() OVER (
+            PARTITION BY cik, taxonomy, concept, unit, period_start, period_end
+            ORDER BY filed DESC, accession_number DESC
+        ) = 1
+    """,
+}
+
 
 def duckdb_type(dtype: pl.DataType) -> str:
     if isinstance(dtype, pl.List):
@@ -124,6 +139,8 @@ class Catalog:
                         views[ds.name] = reads
                     for name, sql in DERIVED_VIEWS.items():
                         con.execute(f'CREATE VIEW "{name}" AS {sql}')
+                    for signature, sql in MACROS.items():
+                        con.execute(f"CREATE MACRO {signature} AS TABLE {sql}")
                     con.execute(
                         f"CREATE TABLE {META_TABLE} AS SELECT * FROM (VALUES "
                         + ", ".join(f"({_sql_str(n)}, {str(r).lower()})" for n, r in views.items())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -59,16 +60,36 @@ def sql(query: str, home: Path | None, fmt: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
 @click.option("--dataset", help="Dataset to print as CSV (default: the kind's first dataset).")
-def parse(kind: str, file: Path, fmt: str, dataset: str | None) -> None:
+@click.option("--accession", help="sec-form4: the filing's accession number (else from the path).")
+@click.option(
+    "--filing-date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="sec-form4: the filing's EDGAR filing date.",
+)
+def parse(
+    kind: str,
+    file: Path,
+    fmt: str,
+    dataset: str | None,
+    accession: str | None,
+    filing_date: dt.datetime | None,
+) -> None:
     """Print the canonical rows finlake would store from one raw payload FILE.
 
-    Rejected rows go to stderr with their reasons. Kinds: yahoo-chart."""
-    from finlake.parsers import PARSERS
+    Rejected rows go to stderr with their reasons. Kinds: yahoo-chart, sec-tickers,
+    sec-submissions, sec-daily-index, sec-form4, sec-companyfacts, sec-current-feed."""
+    from finlake.parsers import PARSERS, ParseInput
 
     if kind not in PARSERS:
         raise click.BadParameter(f"unknown kind {kind!r}; one of {', '.join(PARSERS)}")
+    payload = ParseInput(
+        file.read_bytes(),
+        path=file.resolve(),
+        accession_number=accession,
+        filing_date=filing_date.date() if filing_date else None,
+    )
     try:
-        out = PARSERS[kind](file.read_bytes())
+        out = PARSERS[kind](payload)
     except SourceError as exc:
         raise click.ClickException(str(exc)) from None
     for row in out.rejected.iter_rows(named=True):
@@ -83,7 +104,9 @@ def parse(kind: str, file: Path, fmt: str, dataset: str | None) -> None:
     name = dataset or next(iter(out.datasets))
     if name not in out.datasets:
         raise click.BadParameter(f"{kind} yields {', '.join(out.datasets)}, not {name!r}")
-    click.echo(out.datasets[name].write_csv(), nl=False)
+    frame = out.datasets[name]
+    lists = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
+    click.echo(frame.with_columns(pl.col(lists).list.join(";")).write_csv(), nl=False)
 
 
 @main.command()

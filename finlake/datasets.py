@@ -182,7 +182,214 @@ INDICATORS_DAILY = Dataset(
     },
 )
 
+SEC_COMPANIES = Dataset(
+    name="sec_companies",
+    layer="silver",
+    schema={
+        "cik": pl.String,
+        "ticker": pl.String,
+        "title": pl.String,
+        "exchange": pl.String,
+        "first_seen": pl.Date,
+        "last_seen": pl.Date,
+        "listed": pl.Boolean,
+    },
+    partition_by=None,
+    sort_by=("cik", "ticker"),
+    description=(
+        "Companies and their tickers from SEC's company_tickers files. A (cik, ticker) keeps its "
+        "row after it leaves the file: first_seen/last_seen say when it was listed there, and "
+        "listed is false once it is gone."
+    ),
+    columns={
+        "cik": "10-digit zero-padded CIK.",
+        "exchange": "Exchange from company_tickers_exchange.json (null when not listed there).",
+        "first_seen": "First snapshot of the file that listed it.",
+        "last_seen": "Latest snapshot that listed it.",
+        "listed": "Listed in the latest snapshot.",
+    },
+)
+
+SEC_FILINGS = Dataset(
+    name="sec_filings",
+    layer="silver",
+    schema={
+        "cik": pl.String,
+        "ticker": pl.String,
+        "accession_number": pl.String,
+        "form": pl.String,
+        "filing_date": pl.Date,
+        "report_date": pl.Date,
+        "acceptance_datetime": UTC_TS,
+        "items": pl.List(pl.String),
+        "primary_document": pl.String,
+        "document_url": pl.String,
+        "size": pl.Int64,
+        "is_xbrl": pl.Boolean,
+        "acceptance_source": pl.String,
+    },
+    partition_by="month",
+    partition_source="filing_date",
+    partition_grain="month",
+    sort_by=("filing_date", "cik", "accession_number"),
+    description=(
+        "One row per EDGAR filing of a universe company, every form type, by EDGAR filing date."
+    ),
+    columns={
+        "acceptance_datetime": "When EDGAR accepted the filing, true UTC (from the SGML header).",
+        "acceptance_source": "sgml_header, or submissions_json when the header was unavailable "
+        "(then corrected for filers whose JSON shows New York time with a Z).",
+        "items": "8-K item numbers, e.g. [2.02, 9.01].",
+        "primary_document": "The primary document's file name (raw XML for Forms 3/4/5).",
+    },
+)
+
+OWNER_COLUMNS: dict[str, pl.DataType] = {
+    "accession_number": pl.String,
+    "filing_date": pl.Date,
+    "form": pl.String,
+    "issuer_cik": pl.String,
+    "issuer_ticker": pl.String,
+    "owner_cik": pl.String,
+    "owner_name": pl.String,
+}
+
+INSIDER_TRANSACTIONS = Dataset(
+    name="insider_transactions",
+    layer="silver",
+    schema={
+        **OWNER_COLUMNS,
+        "transaction_index": pl.Int32,
+        "joint_owner_ciks": pl.List(pl.String),
+        "is_director": pl.Boolean,
+        "is_officer": pl.Boolean,
+        "officer_title": pl.String,
+        "is_ten_percent_owner": pl.Boolean,
+        "transaction_date": pl.Date,
+        "security_title": pl.String,
+        "is_derivative": pl.Boolean,
+        "transaction_code": pl.String,
+        "shares": pl.Float64,
+        "price_per_share": pl.Float64,
+        "acquired_disposed": pl.String,
+        "shares_owned_after": pl.Float64,
+        "direct_indirect": pl.String,
+        "is_10b5_1": pl.Boolean,
+        "footnotes": pl.String,
+        "conversion_or_exercise_price": pl.Float64,
+        "exercise_date": pl.Date,
+        "expiration_date": pl.Date,
+        "underlying_security_title": pl.String,
+        "underlying_shares": pl.Float64,
+    },
+    partition_by="month",
+    partition_source="filing_date",
+    partition_grain="month",
+    sort_by=("filing_date", "accession_number", "transaction_index"),
+    description=(
+        "One row per transaction (non-derivative and derivative) reported on Forms 4 and 5, "
+        "with the filing's date so analyses stay point in time."
+    ),
+    columns={
+        "owner_cik": "The first reporting owner; joint_owner_ciks lists the others.",
+        "is_10b5_1": "Made under a Rule 10b5-1 plan (aff10b5One, or stated in a footnote).",
+        "price_per_share": "Null when the filing gives no price (or only a footnote).",
+    },
+)
+
+INSIDER_HOLDINGS = Dataset(
+    name="insider_holdings",
+    layer="silver",
+    schema={
+        **OWNER_COLUMNS,
+        "holding_index": pl.Int32,
+        "security_title": pl.String,
+        "is_derivative": pl.Boolean,
+        "shares_owned": pl.Float64,
+        "direct_indirect": pl.String,
+        "nature_of_ownership": pl.String,
+        "footnotes": pl.String,
+    },
+    partition_by="month",
+    partition_source="filing_date",
+    partition_grain="month",
+    sort_by=("filing_date", "accession_number", "holding_index"),
+    description="Holdings reported without a transaction: Form 3 initial holdings and "
+    "holdings-only lines of Forms 4 and 5.",
+)
+
+FUNDAMENTALS = Dataset(
+    name="fundamentals",
+    layer="silver",
+    schema={
+        "cik": pl.String,
+        "taxonomy": pl.String,
+        "concept": pl.String,
+        "unit": pl.String,
+        "period_start": pl.Date,
+        "period_end": pl.Date,
+        "value": pl.Float64,
+        "fiscal_year": pl.Int32,
+        "fiscal_period": pl.String,
+        "form": pl.String,
+        "filed": pl.Date,
+        "accession_number": pl.String,
+        "frame": pl.String,
+    },
+    partition_by="cik",
+    partition_source="cik",
+    sort_by=("cik", "taxonomy", "concept", "unit", "period_end", "filed"),
+    description=(
+        "Every XBRL datapoint of SEC companyfacts, as filed: the same fact repeats across "
+        "filings and restatements add rows. Use fundamentals_asof (SQL) or "
+        "finlake.fundamentals(..., as_of=) for point-in-time values."
+    ),
+    columns={
+        "period_start": "Null for instants (balance-sheet items, share counts).",
+        "fiscal_year": "Fiscal year of the FILING (SEC's fy), not of the period.",
+        "fiscal_period": "Fiscal period of the FILING (SEC's fp: FY, Q1..Q4).",
+        "filed": "Date the filing reporting this value was filed.",
+        "frame": "SEC's calendar frame (CY2023Q1, CY2023, CY2023Q1I) on the one fact per period.",
+    },
+)
+
+FILING_TEXT = Dataset(
+    name="filing_text",
+    layer="silver",
+    schema={
+        "accession_number": pl.String,
+        "cik": pl.String,
+        "ticker": pl.String,
+        "form": pl.String,
+        "filing_date": pl.Date,
+        "document": pl.String,
+        "chunk_index": pl.Int32,
+        "section": pl.String,
+        "text": pl.String,
+    },
+    partition_by="month",
+    partition_source="filing_date",
+    partition_grain="month",
+    sort_by=("filing_date", "accession_number", "chunk_index"),
+    description=(
+        "The primary document of 10-K, 10-Q and 8-K filings as clean text in ~2,000-character "
+        "chunks, each with the section heading it belongs to (Item 1A. Risk Factors, ...)."
+    ),
+)
+
 DATASETS: dict[str, Dataset] = {
     d.name: d
-    for d in (PRICES_DAILY, CORPORATE_ACTIONS, PRICES_ADJUSTED, INDICATORS_DAILY, QUARANTINE)
+    for d in (
+        PRICES_DAILY,
+        CORPORATE_ACTIONS,
+        PRICES_ADJUSTED,
+        INDICATORS_DAILY,
+        SEC_COMPANIES,
+        SEC_FILINGS,
+        INSIDER_TRANSACTIONS,
+        INSIDER_HOLDINGS,
+        FUNDAMENTALS,
+        FILING_TEXT,
+        QUARANTINE,
+    )
 }

@@ -16,7 +16,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from finlake.calendar import NY, nyse
+from finlake.calendar import NY, edgar, nyse
 from finlake.catalog import Catalog
 from finlake.datasets import DATASETS
 from finlake.lake import Lake
@@ -33,6 +33,20 @@ SELECT ticker, date, round(p.close, 2) AS close,
 FROM indicators_daily JOIN prices_adjusted p USING (ticker, date)
 WHERE date = (SELECT max(date) FROM indicators_daily)
 ORDER BY return_21d_pct DESC"""
+
+SEC_QUERY = """\
+WITH universe AS (SELECT DISTINCT cik, ticker FROM sec_filings),
+quarters AS (
+  SELECT cik, period_end, value, filed FROM fundamentals_asof(current_date)
+  WHERE concept = 'RevenueFromContractWithCustomerExcludingAssessedTax'
+    AND date_diff('day', period_start, period_end) BETWEEN 80 AND 100)
+SELECT u.ticker, max(q.period_end) AS quarter_end,
+       round(arg_max(q.value, q.period_end) / 1e9, 2) AS revenue_bn,
+       arg_max(q.filed, q.period_end) AS filed,
+       (SELECT count(*) FROM insider_transactions t
+        WHERE t.issuer_cik = u.cik AND t.transaction_code = 'S') AS insider_sales
+FROM quarters q JOIN universe u USING (cik)
+GROUP BY u.ticker, u.cik ORDER BY revenue_bn DESC"""
 
 
 @dataclass
@@ -52,6 +66,15 @@ def buildable_end(now: dt.datetime) -> dt.date:
     if now < dt.datetime.combine(day, dt.time(18), NY):
         day = cal.previous_session(day)
     return day
+
+
+def last_edgar_day(now: dt.datetime) -> dt.date:
+    """The latest EDGAR business day whose daily index is out (EDGAR closes at 22:00 ET)."""
+    cal = edgar()
+    day = now.astimezone(NY).date()
+    if cal.is_business_day(day) and now.astimezone(NY).time() >= dt.time(22):
+        return day
+    return cal.previous_business_day(day)
 
 
 def run_demo(
@@ -79,13 +102,17 @@ def run_demo(
     sessions = nyse().sessions_back(end, max(DAILY_RUNS + 1, round(years * SESSIONS_PER_YEAR)))
     history, daily = sessions[:-DAILY_RUNS], sessions[-DAILY_RUNS:]
     result = DemoResult(home=settings.home, sessions=sessions)
+    edgar_days = edgar().business_days_between(sessions[0], last_edgar_day(dt.datetime.now(NY)))
     echo(
         f"Building the demo lakehouse in {settings.home}\n"
         f"  {len(sessions)} NYSE sessions {sessions[0]}..{sessions[-1]}, "
-        f"{len(settings.tickers)} tickers ({', '.join(settings.tickers)}), sample source"
+        f"{len(settings.tickers)} tickers ({', '.join(settings.tickers)}), sample source\n"
+        f"  {len(edgar_days)} EDGAR filing days {edgar_days[0]}..{edgar_days[-1]}"
     )
 
-    def record(name: str, run: dg.ExecuteInProcessResult, t0: float) -> None:
+    def execute(name: str, job: dg.JobDefinition, **kwargs) -> None:
+        t0 = time.perf_counter()
+        run = job.execute_in_process(instance=instance, run_config=QUIET, **kwargs)
         result.runs.append((name, run.run_id, run.success, time.perf_counter() - t0))
         for ev in run.get_asset_check_evaluations():
             result.checks.append(
@@ -93,44 +120,34 @@ def run_demo(
             )
         echo(f"  run {run.run_id[:8]}  {time.perf_counter() - t0:5.1f}s  {name}")
 
-    t0 = time.perf_counter()
-    run = job.execute_in_process(
-        instance=instance,
-        run_config=QUIET,
-        asset_selection=[BRONZE_KEY, PRICES_DAILY_KEY, CORPORATE_ACTIONS_KEY],
-        tags={
-            "dagster/asset_partition_range_start": history[0].isoformat(),
-            "dagster/asset_partition_range_end": history[-1].isoformat(),
+    def backfill(name: str, job: dg.JobDefinition, first: dt.date, last: dt.date, **kwargs) -> None:
+        tags = {
+            "dagster/asset_partition_range_start": first.isoformat(),
+            "dagster/asset_partition_range_end": last.isoformat(),
             "finlake/demo": "backfill",
-        },
+        }
+        execute(f"{name} {first}..{last} (one run)", job, tags=tags, **kwargs)
+
+    selection = [BRONZE_KEY, PRICES_DAILY_KEY, CORPORATE_ACTIONS_KEY]
+    backfill("backfill", job, history[0], history[-1], asset_selection=selection)
+    execute("prices_adjusted + catalog", whole, asset_selection=[PRICES_ADJUSTED_KEY, CATALOG_KEY])
+    backfill("indicators backfill", job, history[0], history[-1], asset_selection=[INDICATORS_KEY])
+    execute("sec_companies (as the weekly schedule)", defs.resolve_job_def("sec_companies_job"))
+    sec_job = defs.resolve_job_def("sec_daily_job")
+    backfill("SEC backfill", sec_job, edgar_days[0], edgar_days[-2])
+    execute(
+        f"SEC daily {edgar_days[-1]} (as the 06:00 ET schedule)",
+        sec_job,
+        partition_key=edgar_days[-1].isoformat(),
+        tags={"finlake/demo": "daily"},
     )
-    record(f"backfill {history[0]}..{history[-1]} (one run)", run, t0)
-    t0 = time.perf_counter()
-    run = whole.execute_in_process(
-        instance=instance, run_config=QUIET, asset_selection=[PRICES_ADJUSTED_KEY, CATALOG_KEY]
-    )
-    record("prices_adjusted + catalog", run, t0)
-    t0 = time.perf_counter()
-    run = job.execute_in_process(
-        instance=instance,
-        run_config=QUIET,
-        asset_selection=[INDICATORS_KEY],
-        tags={
-            "dagster/asset_partition_range_start": history[0].isoformat(),
-            "dagster/asset_partition_range_end": history[-1].isoformat(),
-            "finlake/demo": "backfill",
-        },
-    )
-    record(f"indicators backfill {history[0]}..{history[-1]} (one run)", run, t0)
     for day in daily:
-        t0 = time.perf_counter()
-        run = job.execute_in_process(
-            instance=instance,
-            run_config=QUIET,
+        execute(
+            f"daily {day} (as the 18:00 ET schedule)",
+            job,
             partition_key=day.isoformat(),
             tags={"finlake/demo": "daily"},
         )
-        record(f"daily {day} (as the 18:00 ET schedule)", run, t0)
     result.seconds = time.perf_counter() - started
     _summarize(result, settings, echo)
     return result
@@ -148,16 +165,18 @@ def _summarize(result: DemoResult, settings: Settings, echo: Callable[[str], Non
         rows = []
         for name, ds in DATASETS.items():
             count = con.sql(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
-            first = last = sessions = None
-            if "date" in ds.schema:
-                first, last, sessions = con.sql(
-                    f'SELECT min(date), max(date), count(DISTINCT date) FROM "{name}"'
+            first = last = days = None
+            column = next((c for c in ("date", "filing_date") if c in ds.schema), None)
+            if column:
+                first, last, days = con.sql(
+                    f'SELECT min("{column}"), max("{column}"), count(DISTINCT "{column}") '
+                    f'FROM "{name}"'
                 ).fetchall()[0]
             rows.append(
                 {
                     "dataset": name,
                     "rows": count,
-                    "sessions": sessions,
+                    "days": days,
                     "first": first,
                     "last": last,
                     "parquet_files": len(lake.files(ds)),
@@ -180,6 +199,11 @@ def _summarize(result: DemoResult, settings: Settings, echo: Callable[[str], Non
         echo(_table(checks))
         echo(f'\nExample query (uv run finlake sql "..."):\n{EXAMPLE_QUERY}\n')
         echo(_table(con.sql(EXAMPLE_QUERY).pl()))
+        echo(
+            "\nLatest quarterly revenue known today (point in time) and insider sales:\n"
+            f"{SEC_QUERY}\n"
+        )
+        echo(_table(con.sql(SEC_QUERY).pl()))
     finally:
         con.close()
     env = "" if settings.home == default_home("sample") else f"FINLAKE_HOME={settings.home} "

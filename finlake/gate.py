@@ -66,7 +66,10 @@ def apply_gate(
     dataset: str,
     partition_by: str | None,
     max_bad_fraction: float = MAX_BAD_FRACTION,
+    whole_batch: bool = False,
 ) -> GateResult:
+    """Split `df` into valid rows and rejects. More than `max_bad_fraction` bad rows in a
+    partition (or in the whole batch, for sparse data like filings) is systemic."""
     empty = pl.DataFrame(schema=REJECT_SCHEMA)
     if df.is_empty():
         return GateResult(df, empty)
@@ -97,7 +100,8 @@ def apply_gate(
     bad = indexed.join(reasons, on="__row", how="inner")
     valid = indexed.join(reasons, on="__row", how="anti").drop("__row")
     rejected = pl.concat([exact_dups, _rejects(bad, dataset, partition_by, pl.col("__reason"))])
-    if problem := _systemic(df, bad, dataset, partition_by, max_bad_fraction):
+    scope = None if whole_batch else partition_by
+    if problem := _systemic(df, bad, dataset, scope, max_bad_fraction):
         raise GateFailure(problem, rejected)
     return GateResult(valid, rejected)
 

@@ -9,14 +9,18 @@ persistent history.
 from __future__ import annotations
 
 import os
+import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
 from dagster import DagsterInstance
+from dagster._core.events.log import EventLogEntry
 from dagster._core.instance.ref import InstanceRef
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster._core.storage.event_log.schema import AssetCheckExecutionsTable
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     INDEX_SHARD_NAME,
     SQLITE_BUSY_TIMEOUT_SECONDS,
@@ -25,10 +29,12 @@ from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
 from dagster._core.storage.local_compute_log_manager import LocalComputeLogManager
 from dagster._core.storage.root import LocalArtifactStorage
 from dagster._core.storage.sqlite_storage import DagsterSqliteStorage, _event_logs_directory
+from dagster_shared.serdes import serialize_value
 
 from finlake.settings import Settings, resolve_home
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+EVENT_BATCH_SIZE = 1000
 
 
 def _dagster_dir() -> Path:
@@ -45,15 +51,27 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     of the most recent shards stay open; WAL with synchronous=NORMAL survives process crashes.
     After each write to a run shard a passive checkpoint moves it into the .db file, which is
     what Dagster's log watcher (the UI's live run view) listens to.
+
+    Dagster hands the events of a multi-partition output (and the planned events of a run) over
+    as batches when DAGSTER_EVENT_BATCH_SIZE is set; the stock store_event_batch stores them one
+    transaction each. Here a batch is one transaction per shard.
     """
 
     MAX_ENGINES = 8
 
     def __init__(self, base_dir: str, inst_data=None) -> None:
         self._engines: OrderedDict[str, sa.Engine] = OrderedDict()
+        self._engines_lock = threading.Lock()
+        self._batch = threading.local()
+        self._known_tables: set[str] = set()
+        self._known_asset_key_columns: set[str] = set()
         super().__init__(base_dir, inst_data)
 
     def _engine(self, shard: str) -> sa.Engine:
+        with self._engines_lock:
+            return self._engine_locked(shard)
+
+    def _engine_locked(self, shard: str) -> sa.Engine:
         engine = self._engines.pop(shard, None)
         if engine is None:
             engine = sa.create_engine(
@@ -74,11 +92,80 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     @contextmanager
     def _connect(self, shard: str) -> Iterator[sa.Connection]:
+        open_batch: dict[str, sa.Connection] | None = getattr(self._batch, "shards", None)
+        if open_batch is not None:  # inside store_event_batch: this thread holds _db_lock
+            if shard not in open_batch:
+                conn = self._engine(shard).connect()
+                conn.begin()
+                open_batch[shard] = conn
+            yield open_batch[shard]
+            return
         with self._db_lock, self._engine(shard).connect() as conn:
             with conn.begin():
                 yield conn
             if shard != INDEX_SHARD_NAME:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
+        with self._db_lock:
+            self._batch.shards = {}
+            try:
+                for event in events:
+                    self.store_event(event)
+                for conn in self._batch.shards.values():
+                    conn.commit()
+            except BaseException:
+                for conn in self._batch.shards.values():
+                    conn.rollback()
+                raise
+            finally:
+                shards, self._batch.shards = self._batch.shards, None
+                for shard, conn in shards.items():
+                    if shard != INDEX_SHARD_NAME:
+                        conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                    conn.close()
+
+    def has_table(self, table_name: str) -> bool:
+        """Asked on every asset event; the stock check opens a new engine each time. A table,
+        once there, stays: only positive answers are remembered."""
+        if table_name in self._known_tables:
+            return True
+        with self._engine(INDEX_SHARD_NAME).connect() as conn:
+            found = bool(conn.dialect.has_table(conn, table_name))
+        if found:
+            self._known_tables.add(table_name)
+        return found
+
+    def _has_asset_key_col_on_connection(self, conn: sa.Connection, column_name: str) -> bool:
+        if column_name in self._known_asset_key_columns:
+            return True
+        found = super()._has_asset_key_col_on_connection(conn, column_name)
+        if found:
+            self._known_asset_key_columns.add(column_name)
+        return found
+
+    def _store_asset_check_evaluation_planned(self, event: EventLogEntry, event_id) -> None:
+        """As Dagster's, but the event is serialized once, not once per planned partition (a
+        range backfill plans a check for hundreds of partitions in one event)."""
+        planned = event.dagster_event.event_specific_data  # type: ignore[union-attr]
+        keys = (
+            planned.partitions_subset.get_partition_keys() if planned.partitions_subset else [None]
+        )
+        common = {
+            "asset_key": planned.asset_key.to_string(),
+            "check_name": planned.check_name,
+            "run_id": event.run_id,
+            "execution_status": AssetCheckExecutionRecordStatus.PLANNED.value,
+            "evaluation_event": serialize_value(event),
+            "evaluation_event_timestamp": self._event_insert_timestamp(event),
+            "evaluation_event_storage_id": event_id,
+        }
+        with self.index_connection() as conn:
+            conn.execute(
+                AssetCheckExecutionsTable.insert().values(
+                    [{**common, "partition": key} for key in keys]
+                )
+            )
 
     def _dispose_engines(self) -> None:
         with self._db_lock:
@@ -87,6 +174,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def wipe(self) -> None:
         self._dispose_engines()
+        self._known_tables.clear()
+        self._known_asset_key_columns.clear()
         super().wipe()
 
     def dispose(self) -> None:
@@ -111,6 +200,8 @@ class HomeSqliteStorage(DagsterSqliteStorage):
 
     @classmethod
     def from_config_value(cls, inst_data, config_value) -> HomeSqliteStorage:
+        # hand multi-partition events over in batches (see PooledSqliteEventLogStorage)
+        os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
         return cls.from_local(str(_dagster_dir() / "storage"), inst_data=inst_data)
 
 

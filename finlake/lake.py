@@ -51,6 +51,22 @@ BRONZE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+# raw HTTP payloads of providers that are not per-ticker windows (SEC, FRED, feeds)
+RAW_SCHEMA: dict[str, pl.DataType] = {
+    "source": pl.String,
+    "kind": pl.String,
+    "key": pl.String,
+    "url": pl.String,
+    "window_start": pl.Date,
+    "window_end": pl.Date,
+    "fetched_at": pl.Datetime("us", "UTC"),
+    "run_id": pl.String,
+    "status": pl.Int32,
+    "sha256": pl.String,
+    "body": pl.Binary,
+}
+
+
 def check_partition_value(value: str) -> str:
     if not PARTITION_VALUE.fullmatch(value):
         raise ValueError(f"unsafe partition value {value!r}")
@@ -182,9 +198,15 @@ class Lake:
     def bronze_dir(self, source: str) -> Path:
         return self.root / "bronze" / check_partition_value(source)
 
-    def write_bronze(self, source: str, partition: str, batch: pl.DataFrame) -> Path:
+    def write_bronze(
+        self,
+        source: str,
+        partition: str,
+        batch: pl.DataFrame,
+        schema: dict[str, pl.DataType] = BRONZE_SCHEMA,
+    ) -> Path:
         """Store a batch of raw payloads as received; bronze files are never rewritten."""
-        batch = batch.select([pl.col(c).cast(t) for c, t in BRONZE_SCHEMA.items()])
+        batch = batch.select([pl.col(c).cast(t) for c, t in schema.items()])
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
         path = (
             self.bronze_dir(source)
@@ -194,28 +216,45 @@ class Lake:
         _atomic_write(batch, path)
         return path
 
-    def bronze_index(self, source: str) -> pl.DataFrame:
+    def bronze_index(
+        self, source: str, schema: dict[str, pl.DataType] = BRONZE_SCHEMA
+    ) -> pl.DataFrame:
         """Every stored payload without its body, with the file it lives in."""
         files = sorted(self.bronze_dir(source).glob("date=*/*.parquet"))
-        cols = [c for c in BRONZE_SCHEMA if c != "body"]
+        cols = [c for c in schema if c != "body"]
         if not files:
-            return pl.DataFrame(schema={**{c: BRONZE_SCHEMA[c] for c in cols}, "file": pl.String})
+            return pl.DataFrame(schema={**{c: schema[c] for c in cols}, "file": pl.String})
         return (
             pl.scan_parquet(files, hive_partitioning=False, include_file_paths="file")
             .select([*cols, "file"])
             .collect()
         )
 
-    def read_bronze(self, index_rows: pl.DataFrame) -> pl.DataFrame:
-        """Bodies for selected index rows (matched on file, ticker and sha256)."""
+    def read_bronze(
+        self, index_rows: pl.DataFrame, key: str = "ticker", schema: dict = BRONZE_SCHEMA
+    ) -> pl.DataFrame:
+        """Bodies for selected index rows (matched on file, `key` and sha256)."""
         if index_rows.is_empty():
-            return pl.DataFrame(schema={**BRONZE_SCHEMA, "file": pl.String})
-        wanted = index_rows.select("file", "ticker", "sha256")
+            return pl.DataFrame(schema={**schema, "file": pl.String})
+        wanted = index_rows.select("file", key, "sha256")
         frames = [
             pl.read_parquet(file).with_columns(pl.lit(file).alias("file"))
             for file in wanted.get_column("file").unique().to_list()
         ]
-        return pl.concat(frames).join(wanted, on=["file", "ticker", "sha256"], how="semi")
+        return pl.concat(frames).join(wanted, on=["file", key, "sha256"], how="semi")
+
+    def archive_path(self, source: str, *parts: str) -> Path:
+        """A raw immutable document kept as a plain file (e.g. an EDGAR archive document)."""
+        return self.bronze_dir(source).joinpath(*(check_partition_value(p) for p in parts))
+
+    def write_archive(self, path: Path, body: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+        try:
+            tmp.write_bytes(body)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
 
     # ----------------------------------------------------------------- quarantine
     def quarantine_file(self, dataset: str, partition: str) -> Path:
@@ -226,12 +265,16 @@ class Lake:
             / DATA_FILE
         )
 
+    def write_table(self, ds: Dataset, df: pl.DataFrame) -> None:
+        """Replace an unpartitioned dataset as a whole."""
+        _atomic_write(ds.conform(df), self.partition_file(ds, None))
+
     def write_quarantine(self, dataset: str, rows: pl.DataFrame, scope: pl.DataFrame) -> None:
         """Replace one dataset's rejected rows within `scope` (partition, ticker pairs).
 
         The quarantine mirrors the current state of the lake: once a partition is rewritten
         clean for a ticker, that ticker's old rejections there are gone. A row's ticker is the
-        `ticker` field of its JSON (null for datasets without one)."""
+        `ticker` field of its JSON; a scope row with a null ticker covers its whole partition."""
         ticker = pl.col("row").str.json_path_match("$.ticker").alias("ticker")
         prefix = "partition="
         base = self.quarantine_file(dataset, "x").parent.parent
@@ -248,12 +291,12 @@ class Lake:
                 path = self.quarantine_file(dataset, part)
                 new = new_parts.get((part,), rows.clear())
                 if path.exists():
+                    mine = scope.filter(pl.col("partition") == part)
                     old = pl.read_parquet(path).with_columns(ticker)
+                    if mine.get_column("ticker").is_null().any():
+                        old = old.clear()  # the whole partition was rewritten
                     kept = old.join(
-                        scope.filter(pl.col("partition") == part),
-                        on=["partition", "ticker"],
-                        how="anti",
-                        nulls_equal=True,
+                        mine, on=["partition", "ticker"], how="anti", nulls_equal=True
                     ).drop("ticker")
                     new = pl.concat([QUARANTINE.conform(kept), QUARANTINE.conform(new)])
                 if new.is_empty():

@@ -50,9 +50,7 @@ def prices(
 ) -> pl.DataFrame:
     """Daily bars (split-adjusted; `adjusted=True` adds dividend adjustment), optionally for some
     tickers and an inclusive date range."""
-    names = [tickers] if isinstance(tickers, str) else list(tickers or [])
-    for name in names:
-        validate_ticker(name)
+    names = _tickers(tickers)
     view = "prices_adjusted" if adjusted else "prices_daily"
     query = (
         f"SELECT * FROM {view} WHERE (len($tickers) = 0 OR list_contains($tickers, ticker)) "
@@ -67,3 +65,67 @@ def _date(value: dt.date | str | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(value)
+
+
+def fundamentals(
+    tickers: str | Sequence[str] | None = None,
+    concepts: str | Sequence[str] | None = None,
+    *,
+    as_of: dt.date | str | None = None,
+    home: str | Path | None = None,
+) -> pl.DataFrame:
+    """XBRL facts as known at the end of `as_of` (default: every fact as filed): only facts filed
+    by then, the latest filing's value per (concept, unit, period). Same as the SQL macro
+    fundamentals_asof(as_of); a `ticker` column is added through sec_companies."""
+    names = _tickers(tickers)
+    wanted = [concepts] if isinstance(concepts, str) else list(concepts or [])
+    source = "fundamentals_asof(CAST($as_of AS DATE))" if as_of is not None else "fundamentals"
+    query = (
+        "WITH tickers AS (SELECT DISTINCT cik, ticker FROM sec_companies "
+        "  WHERE len($tickers) = 0 OR list_contains($tickers, ticker)) "
+        f"SELECT t.ticker, f.* FROM {source} f JOIN tickers t USING (cik) "
+        "WHERE len($concepts) = 0 OR list_contains($concepts, f.concept) "
+        "ORDER BY t.ticker, f.concept, f.period_end, f.filed"
+    )
+    params: dict = {"tickers": names, "concepts": wanted}
+    if as_of is not None:
+        params["as_of"] = _date(as_of)
+    return sql(query, params, home)
+
+
+def filings(
+    tickers: str | Sequence[str] | None = None,
+    forms: str | Sequence[str] | None = None,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    *,
+    text: str | None = None,
+    home: str | Path | None = None,
+) -> pl.DataFrame:
+    """Filings of universe companies by ticker, form and filing date (inclusive). With `text`,
+    the filing_text chunks that contain it (case-insensitive), one row per chunk."""
+    names = _tickers(tickers)
+    kinds = [forms] if isinstance(forms, str) else list(forms or [])
+    where = (
+        "(len($tickers) = 0 OR list_contains($tickers, ticker)) "
+        "AND (len($forms) = 0 OR list_contains($forms, form)) "
+        "AND filing_date >= coalesce(CAST($start AS DATE), DATE '0001-01-01') "
+        "AND filing_date <= coalesce(CAST($end AS DATE), DATE '9999-12-31')"
+    )
+    params: dict = {"tickers": names, "forms": kinds, "start": _date(start), "end": _date(end)}
+    if text is None:
+        query = f"SELECT * FROM sec_filings WHERE {where} ORDER BY acceptance_datetime"
+    else:
+        params["text"] = text
+        query = (
+            f"SELECT * FROM filing_text WHERE {where} AND contains(lower(text), lower($text)) "
+            "ORDER BY filing_date, accession_number, chunk_index"
+        )
+    return sql(query, params, home)
+
+
+def _tickers(tickers: str | Sequence[str] | None) -> list[str]:
+    names = [tickers] if isinstance(tickers, str) else list(tickers or [])
+    for name in names:
+        validate_ticker(name)
+    return names

@@ -6,7 +6,7 @@ import datetime as dt
 
 import dagster as dg
 
-from finlake.calendar import FIRST_SESSION, nyse
+from finlake.calendar import FIRST_SESSION, edgar, nyse
 
 # One partition per NYSE session, keyed YYYY-MM-DD in New York time. The window of session D
 # starts at D 18:00 ET and end_offset=1 exposes it from then on, so the partition for a session
@@ -26,3 +26,17 @@ nyse_sessions = dg.TimeWindowPartitionsDefinition(
 
 def session_dates(keys: list[str]) -> list[dt.date]:
     return [dt.date.fromisoformat(k) for k in keys]
+
+
+# One partition per EDGAR business day (federal holidays closed), keyed by filing date. The
+# window of day D starts at D 00:00 ET and end_offset=1 exposes it from then on, so the
+# current-filings sensor can request today's partition while EDGAR is accepting filings; the
+# morning schedule re-runs the finished day once its daily index is published.
+edgar_days = dg.TimeWindowPartitionsDefinition(
+    start=dt.datetime.combine(FIRST_SESSION, dt.time(0)),
+    fmt="%Y-%m-%d",
+    cron_schedule="0 0 * * 1-5",
+    timezone="America/New_York",
+    end_offset=1,
+    exclusions=[dt.datetime.combine(day, dt.time(0)) for day in edgar().closed_weekdays()],
+)

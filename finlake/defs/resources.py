@@ -11,6 +11,7 @@ from pydantic import Field
 from finlake.lake import Lake
 from finlake.settings import Settings
 from finlake.sources.base import PriceProvider
+from finlake.sources.sec.client import SecTransport
 from finlake.sources.yahoo.provider import YahooProvider
 from finlake.universe import DEFAULT_UNIVERSE, Security, load_universe
 
@@ -66,6 +67,16 @@ class FinlakeResource(dg.ConfigurableResource):
 
         as_of = self.now() if self.sample_as_of else None
         return YahooProvider(SampleChartTransport(as_of), clock=self.now)
+
+    def sec_transport(self) -> SecTransport:
+        """Live EDGAR (declared User-Agent, shared rate limit) or the sample EDGAR at now()."""
+        if self.source == "live":
+            from finlake.sources.sec.client import LiveSecTransport
+
+            return LiveSecTransport(self.settings().home / ".locks" / "sec-rate")
+        from finlake.sources.sec.sample import SampleEdgar
+
+        return SampleEdgar(self.now())
 
 
 @dg.definitions

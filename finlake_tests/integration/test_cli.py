@@ -90,3 +90,61 @@ def test_sql_command(lake, sample_provider, home):
     assert frame["n"].to_list() == [len(DAYS)] * len(TICKERS)
     broken = CliRunner().invoke(main, ["sql", "SELECT * FROM no_such_view"])
     assert broken.exit_code == 1 and "no_such_view" in broken.stderr
+
+
+def _parse_json(*args: str) -> tuple[dict, str]:
+    result = CliRunner().invoke(main, ["parse", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout), result.stderr
+
+
+def test_parse_sec_kinds_on_real_payloads(realdata):
+    sec = realdata / "sec"
+    doc, _ = _parse_json("sec-form4", str(sec / "form4_AAPL_0000320193-20-000086.xml"))
+    assert set(doc) == {"insider_transactions", "insider_holdings"}
+    [tx] = doc["insider_transactions"]
+    assert (tx["accession_number"], tx["owner_name"], tx["transaction_code"]) == (
+        "0000320193-20-000086",  # read from the file name
+        "Maestri Luca",
+        "S",
+    )
+    assert (tx["shares"], tx["price_per_share"], tx["shares_owned_after"]) == (
+        243431.0,
+        116.89,
+        110272.0,
+    )
+    doc, _ = _parse_json(
+        "sec-form4",
+        str(sec / "form4_374Water_2025-05-02.xml"),
+        "--accession",
+        "0000950170-25-061234",
+        "--filing-date",
+        "2025-05-02",
+    )
+    assert {r["filing_date"] for r in doc["insider_transactions"]} == {"2025-05-02"}
+    doc, _ = _parse_json("sec-submissions", str(sec / "submissions_CIK0000789019.json"))
+    assert list(doc) == ["sec_filings"] and len(doc["sec_filings"]) == 1006
+    assert {r["ticker"] for r in doc["sec_filings"]} == {"MSFT"}
+    doc, _ = _parse_json("sec-companyfacts", str(sec / "companyfacts_CIK0000320193.json"))
+    assert list(doc) == ["fundamentals"] and len(doc["fundamentals"]) == 24579
+    doc, rejected = _parse_json("sec-daily-index", str(sec / "daily-index_form.20200318.idx"))
+    assert rejected == ""
+    assert any(r["accession_number"] == "0001140361-20-006155" for r in doc["sec_filings"])
+    doc, _ = _parse_json("sec-tickers", str(sec / "company_tickers.json"))
+    apple = [r for r in doc["sec_companies"] if r["ticker"] == "AAPL"]
+    assert apple[0]["cik"] == "0000320193"
+
+
+def test_parse_sec_current_feed_and_rejects_to_stderr(tmp_path):
+    from finlake_tests.unit.test_sec_sources import FEED
+
+    feed = tmp_path / "current.atom"
+    feed.write_bytes(FEED)
+    doc, _ = _parse_json("sec-current-feed", str(feed))
+    assert [r["accession_number"] for r in doc["sec_filings"]] == ["0000320193-24-000042"]
+    bad = tmp_path / "weekend.atom"
+    bad.write_bytes(FEED.replace(b"Filed:&lt;/b&gt; 2024-03-05", b"Filed:&lt;/b&gt; 2024-03-09"))
+    result = CliRunner().invoke(main, ["parse", "sec-current-feed", str(bad)])
+    assert result.exit_code == 0
+    assert "not an EDGAR business day" in result.stderr
+    assert result.stdout.splitlines()[0].startswith("cik,ticker,accession_number")

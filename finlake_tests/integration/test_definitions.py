@@ -5,9 +5,9 @@ import exchange_calendars as xcals
 import pytest
 from dagster._core.definitions.partitions.context import partition_loading_context
 
-from finlake.calendar import NY
+from finlake.calendar import NY, edgar
 from finlake.definitions import defs
-from finlake.defs.partitions import nyse_sessions
+from finlake.defs.partitions import edgar_days, nyse_sessions
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,16 @@ def test_definitions_load(definitions):
         "silver/prices_adjusted",
         "quality/quarantine",
         "catalog/duckdb",
+        "silver/sec_companies",
+        "bronze/sec_payloads",
+        "silver/sec_filings",
+        "silver/insider_transactions",
+        "silver/insider_holdings",
+        "silver/fundamentals",
+        "silver/filing_text",
     } <= keys
+    assert definitions.resolve_job_def("sec_daily_job").partitions_def == edgar_days
+    assert definitions.resolve_sensor_def("edgar_current_filings").minimum_interval_seconds >= 60
     assert definitions.resolve_job_def("prices_daily_job").partitions_def == nyse_sessions
     checks = {k.name for k in definitions.resolve_asset_graph().asset_check_keys}
     assert {"universe_coverage", "unique_ticker_date", "freshness"} <= checks
@@ -37,6 +46,20 @@ def test_partitions_are_exactly_the_xnys_sessions_2000_2027():
     assert [k for k in keys if k <= "2027-12-31"] == [
         ts.date().isoformat() for ts in reference.sessions
     ]
+
+
+def test_edgar_partitions_are_exactly_edgar_business_days():
+    keys = edgar_days.get_partition_keys(current_time=dt.datetime(2028, 1, 1, tzinfo=dt.UTC))
+    expected = edgar().business_days_between(dt.date(2000, 1, 3), dt.date(2027, 12, 31))
+    assert [k for k in keys if k <= "2027-12-31"] == [d.isoformat() for d in expected]
+    assert "2024-10-14" not in keys and "2024-03-29" in keys  # Columbus Day / Good Friday
+
+
+def test_an_edgar_day_partition_exists_from_midnight_et():
+    with partition_loading_context(effective_dt=dt.datetime(2026, 11, 20, 0, 1, tzinfo=NY)):
+        assert edgar_days.get_last_partition_key() == "2026-11-20"
+    with partition_loading_context(effective_dt=dt.datetime(2026, 11, 19, 23, 59, tzinfo=NY)):
+        assert edgar_days.get_last_partition_key() == "2026-11-19"
 
 
 @pytest.mark.parametrize(

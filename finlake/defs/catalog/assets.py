@@ -14,6 +14,7 @@ from finlake.defs.prices.assets import (
 )
 from finlake.defs.quality.assets import QUARANTINE_KEY
 from finlake.defs.resources import FinlakeResource
+from finlake.defs.sec.assets import SEC_COMPANIES_KEY, SILVER_KEYS
 
 CATALOG_KEY = dg.AssetKey(["catalog", "duckdb"])
 
@@ -26,6 +27,8 @@ CATALOG_KEY = dg.AssetKey(["catalog", "duckdb"])
         PRICES_ADJUSTED_KEY,
         INDICATORS_KEY,
         QUARANTINE_KEY,
+        SEC_COMPANIES_KEY,
+        *SILVER_KEYS.values(),
     ],
     group_name="catalog",
     pool="duckdb",
