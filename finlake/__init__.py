@@ -6,8 +6,26 @@ finlake.sql("SELECT ...")        # -> polars.DataFrame
 finlake.prices("AAPL", "2025-01-01", adjusted=True)
 finlake.fundamentals("AAPL", "Revenues", as_of="2024-06-30")   # point in time
 finlake.filings("MSFT", forms="8-K", text="guidance")
+finlake.news("NVDA", "2026-11-01", max_sentiment=-0.05)          # negative NVDA stories
+finlake.news_sentiment(["AAPL", "MSFT"], "2026-10-01")
 """
 
-from finlake.query import connect, filings, fundamentals, prices, sql
+from finlake.query import (
+    connect,
+    filings,
+    fundamentals,
+    news,
+    news_sentiment,
+    prices,
+    sql,
+)
 
-__all__ = ["connect", "filings", "fundamentals", "prices", "sql"]
+__all__ = [
+    "connect",
+    "filings",
+    "fundamentals",
+    "news",
+    "news_sentiment",
+    "prices",
+    "sql",
+]

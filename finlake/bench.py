@@ -1,7 +1,7 @@
-"""Benchmarks, outside the test run: `finlake bench ingest` and `finlake bench session`.
+"""Benchmarks, outside the test run: `finlake bench ingest|session|indicators|news`.
 
-Both run on the offline sample market with synthetic tickers (S0001, S0002, ...) and a fixed
-clock, so the figures are reproducible; network time is excluded by construction.
+They run on the offline sample market (synthetic tickers S0001, S0002, ...) and news world with a
+fixed clock, so the figures are reproducible; network time is excluded by construction.
 """
 
 from __future__ import annotations
@@ -184,6 +184,56 @@ def bench_session(tickers: int = 500, history: int = 252) -> dict[str, float]:
         "setup_seconds": round(setup.seconds, 1),
         "run_wall_seconds": round(run_time.seconds, 2),
         **{f"step_{k}_s": v for k, v in steps.items()},
+        "peak_rss_mb": round(peak_rss_mb()),
+    }
+
+
+def bench_news(hours: int = 168) -> dict[str, float]:
+    """`hours` hourly news polls of the sample feeds as one single-run Dagster backfill, then the
+    next hour's poll as the schedule runs it; the sample clock is fixed at END's close."""
+    from finlake.datasets import NEWS_ARTICLES
+    from finlake.definitions import build_defs
+    from finlake.defs.partitions import HOUR_FORMAT
+    from finlake.defs.resources import FinlakeResource
+    from finlake.instance import instance_for
+    from finlake.settings import Settings
+    from finlake.universe import DEFAULT_UNIVERSE
+
+    last = nyse().session_close(END).replace(minute=0)
+    first = last - dt.timedelta(hours=hours)
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(home=Path(tmp), source="sample", universe=DEFAULT_UNIVERSE)
+        settings.ensure_home()
+        instance = instance_for(settings)
+        finlake = FinlakeResource(
+            home=tmp, source="sample", sample_as_of=(last + dt.timedelta(minutes=30)).isoformat()
+        )
+        job = build_defs(finlake).resolve_job_def("news_hourly_job")
+        tags = {
+            "dagster/asset_partition_range_start": first.strftime(HOUR_FORMAT),
+            "dagster/asset_partition_range_end": (last - dt.timedelta(hours=1)).strftime(
+                HOUR_FORMAT
+            ),
+        }
+        with Timer() as backfill:
+            run = job.execute_in_process(instance=instance, tags=tags, run_config=quiet)
+        backfill_steps = _step_seconds(instance, run.run_id)
+        with Timer() as hourly:
+            latest = job.execute_in_process(
+                instance=instance, partition_key=last.strftime(HOUR_FORMAT), run_config=quiet
+            )
+        if not (run.success and latest.success):
+            raise RuntimeError("the benchmark run failed")
+        hourly_steps = _step_seconds(instance, latest.run_id)
+        articles = Lake(settings.lake_dir).scan(NEWS_ARTICLES).select(pl.len()).collect().item()
+    return {
+        "hours": hours,
+        "articles_stored": articles,
+        "backfill_wall_seconds": round(backfill.seconds, 2),
+        **{f"backfill_{k}_s": v for k, v in backfill_steps.items() if "news" in k},
+        "hourly_wall_seconds": round(hourly.seconds, 2),
+        **{f"hourly_{k}_s": v for k, v in hourly_steps.items() if "news" in k},
         "peak_rss_mb": round(peak_rss_mb()),
     }
 

@@ -183,7 +183,10 @@ class Catalog:
         return any(not recorded[name] and self.lake.has_data(ds) for name, ds in DATASETS.items())
 
     def connect(self) -> duckdb.DuckDBPyConnection:
-        """A read-only connection to a fresh catalog (rebuilt first if stale)."""
+        """A read-only connection to a fresh catalog (rebuilt first if stale). Timestamps come
+        back in UTC whatever the machine's zone (DuckDB's default is the local zone)."""
         if self.is_stale():
             self.build()
-        return duckdb.connect(str(self.path), read_only=True)
+        con = duckdb.connect(str(self.path), read_only=True)
+        con.execute("SET TimeZone = 'UTC'")
+        return con

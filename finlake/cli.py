@@ -110,11 +110,54 @@ def parse(
 
 
 @main.command()
-@click.argument("what", type=click.Choice(["ingest", "session", "indicators"]))
+@click.option("--apply", "apply_", is_flag=True, help="Delete; without it, only list (dry run).")
+@click.option(
+    "--keep",
+    multiple=True,
+    metavar="TARGET=DAYS",
+    help="Override a policy, e.g. news_articles=90 or bronze/news=30 (repeatable).",
+)
+@click.option("--home", type=click.Path(path_type=Path), help="Default: $FINLAKE_HOME.")
+def retention(apply_: bool, keep: tuple[str, ...], home: Path | None) -> None:
+    """List (or with --apply, delete) what the retention policy no longer keeps."""
+    from finlake.catalog import Catalog
+    from finlake.lake import Lake
+    from finlake.retention import DEFAULT_RETENTION_DAYS, apply_retention
+    from finlake.settings import resolve_home
+
+    policy = dict(DEFAULT_RETENTION_DAYS)
+    for item in keep:
+        target, _, days = item.partition("=")
+        if not days.isdigit():
+            raise click.BadParameter(f"{item!r}: expected TARGET=DAYS", param_hint="--keep")
+        policy[target] = int(days)
+    root = home.expanduser().resolve() if home else resolve_home()
+    try:
+        plan = apply_retention(
+            Lake(root / "lake"), policy, dt.datetime.now(dt.UTC), dry_run=not apply_
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = int(plan.get_column("rows_removed").sum()) if plan.height else 0
+    verb = "removed" if apply_ else "would remove"
+    for line in plan.iter_rows(named=True):
+        click.echo(
+            f"{line['target']} (keep {line['keep_days']} days): {verb} {line['rows_removed']} "
+            f"rows, kept {line['rows_kept']}, {line['oldest_removed'][:16]} .. "
+            f"{line['newest_removed'][:16]}  {line['file']}"
+        )
+    click.echo(f"{verb} {rows} rows in {plan.height} files")
+    if apply_ and plan.height:
+        Catalog(root).build()
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["ingest", "session", "indicators", "news"]))
 @click.option("--tickers", type=int, default=500, show_default=True)
 @click.option("--sessions", type=int, default=252, show_default=True, help="Sessions of history.")
 @click.option("--years", type=int, default=25, show_default=True, help="indicators: panel years.")
-def bench(what: str, tickers: int, sessions: int, years: int) -> None:
+@click.option("--hours", type=int, default=168, show_default=True, help="news: hourly polls.")
+def bench(what: str, tickers: int, sessions: int, years: int, hours: int) -> None:
     """Measure throughput (see docs/performance.md); not part of the test run."""
     from finlake import bench as b
 
@@ -124,6 +167,8 @@ def bench(what: str, tickers: int, sessions: int, years: int) -> None:
         result = b.bench_ingest(tickers, sessions)
     elif what == "session":
         result = b.bench_session(tickers, sessions)
+    elif what == "news":
+        result = b.bench_news(hours)
     else:
         result = b.bench_indicators(tickers, years)
     for key, value in result.items():

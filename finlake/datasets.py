@@ -377,6 +377,76 @@ FILING_TEXT = Dataset(
     ),
 )
 
+NEWS_ARTICLES = Dataset(
+    name="news_articles",
+    layer="silver",
+    schema={
+        "article_id": pl.String,
+        "url": pl.String,
+        "title": pl.String,
+        "summary": pl.String,
+        "published_at": UTC_TS,
+        "published_at_flag": pl.String,
+        "fetched_at": UTC_TS,
+        "publisher": pl.String,
+        "feed": pl.String,
+        "authors": pl.List(pl.String),
+        "tickers": pl.List(pl.String),
+        "sentiment_compound": pl.Float64,
+        "sentiment_positive": pl.Float64,
+        "sentiment_neutral": pl.Float64,
+        "sentiment_negative": pl.Float64,
+        "sentiment_label": pl.String,
+        "categories": pl.List(pl.String),
+    },
+    partition_by="month",
+    partition_source="published_at",
+    partition_grain="month",
+    sort_by=("published_at", "article_id"),
+    description=(
+        "One row per news story, deduplicated across feeds and runs, with the universe tickers "
+        "it is about and finance-aware VADER sentiment. Dagster partitions are the UTC hours of "
+        "the polls: an hour's partition holds the stories first seen by that hour's poll."
+    ),
+    columns={
+        "article_id": "Hash of the canonical URL (no tracking parameters, scheme or www.); of "
+        "title, publisher and time for items without an article URL.",
+        "published_at": "UTC. Never later than fetched_at (see published_at_flag).",
+        "published_at_flag": "Null when the item's own date was used; else updated, "
+        "feed_updated, malformed, missing (the fetch time) or future (clamped to the fetch time).",
+        "fetched_at": "When finlake first saw the story (UTC).",
+        "feed": "The registry feed it was first seen in.",
+        "tickers": "Universe tickers the story is about: cashtags, exchange symbols, the feed's "
+        "own ticker, company names.",
+        "sentiment_label": "positive / negative / neutral at compound +/-0.05.",
+        "categories": "The feed's category (company, market, regulator, macro, filings) and the "
+        "item's own categories.",
+    },
+)
+
+NEWS_SENTIMENT_DAILY = Dataset(
+    name="news_sentiment_daily",
+    layer="gold",
+    schema={
+        "ticker": pl.String,
+        "date": pl.Date,
+        "article_count": pl.Int64,
+        "mean_compound": pl.Float64,
+        "median_compound": pl.Float64,
+        "share_positive": pl.Float64,
+        "share_negative": pl.Float64,
+    },
+    partition_by="month",
+    partition_source="date",
+    partition_grain="month",
+    sort_by=("date", "ticker"),
+    description=(
+        "Per ticker and NYSE session, the stories published since the previous session's close "
+        "(16:00 ET, or the early close): a story after the close counts toward the next session."
+    ),
+    columns={"date": "The NYSE session the stories count toward."},
+)
+
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
@@ -390,6 +460,8 @@ DATASETS: dict[str, Dataset] = {
         INSIDER_HOLDINGS,
         FUNDAMENTALS,
         FILING_TEXT,
+        NEWS_ARTICLES,
+        NEWS_SENTIMENT_DAILY,
         QUARANTINE,
     )
 }

@@ -19,11 +19,13 @@ import polars as pl
 from finlake.calendar import NY, edgar, nyse
 from finlake.catalog import Catalog
 from finlake.datasets import DATASETS
+from finlake.defs.partitions import HOUR_FORMAT
 from finlake.lake import Lake
 from finlake.settings import Settings, default_home
 
 SESSIONS_PER_YEAR = 252
 DAILY_RUNS = 3  # the last sessions are built one run per session, like the schedule does
+NEWS_HOURS = 24  # hourly news polls backfilled before the current hour's poll
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 EXAMPLE_QUERY = """\
@@ -47,6 +49,15 @@ SELECT u.ticker, max(q.period_end) AS quarter_end,
         WHERE t.issuer_cik = u.cik AND t.transaction_code = 'S') AS insider_sales
 FROM quarters q JOIN universe u USING (cik)
 GROUP BY u.ticker, u.cik ORDER BY revenue_bn DESC"""
+
+NEWS_QUERY = """\
+SELECT ticker, count(*) AS sessions, sum(article_count)::BIGINT AS articles,
+       round(sum(mean_compound * article_count) / sum(article_count), 2) AS mean_compound,
+       (SELECT arg_min(title, sentiment_compound) FROM news_articles a
+        WHERE list_contains(a.tickers, s.ticker)
+          AND a.published_at >= current_date - INTERVAL 7 DAY) AS most_negative_headline
+FROM news_sentiment_daily s WHERE date >= current_date - INTERVAL 7 DAY
+GROUP BY ticker ORDER BY mean_compound"""
 
 
 @dataclass
@@ -103,11 +114,15 @@ def run_demo(
     history, daily = sessions[:-DAILY_RUNS], sessions[-DAILY_RUNS:]
     result = DemoResult(home=settings.home, sessions=sessions)
     edgar_days = edgar().business_days_between(sessions[0], last_edgar_day(dt.datetime.now(NY)))
+    hour = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    news_hours = [hour - dt.timedelta(hours=n) for n in range(NEWS_HOURS, -1, -1)]
     echo(
         f"Building the demo lakehouse in {settings.home}\n"
         f"  {len(sessions)} NYSE sessions {sessions[0]}..{sessions[-1]}, "
         f"{len(settings.tickers)} tickers ({', '.join(settings.tickers)}), sample source\n"
-        f"  {len(edgar_days)} EDGAR filing days {edgar_days[0]}..{edgar_days[-1]}"
+        f"  {len(edgar_days)} EDGAR filing days {edgar_days[0]}..{edgar_days[-1]}\n"
+        f"  {len(news_hours)} hourly news polls {news_hours[0]:%Y-%m-%d %H:00}.."
+        f"{news_hours[-1]:%Y-%m-%d %H:00} UTC"
     )
 
     def execute(name: str, job: dg.JobDefinition, **kwargs) -> None:
@@ -120,21 +135,26 @@ def run_demo(
             )
         echo(f"  run {run.run_id[:8]}  {time.perf_counter() - t0:5.1f}s  {name}")
 
-    def backfill(name: str, job: dg.JobDefinition, first: dt.date, last: dt.date, **kwargs) -> None:
+    def backfill(name: str, job: dg.JobDefinition, first: str, last: str, **kwargs) -> None:
         tags = {
-            "dagster/asset_partition_range_start": first.isoformat(),
-            "dagster/asset_partition_range_end": last.isoformat(),
+            "dagster/asset_partition_range_start": first,
+            "dagster/asset_partition_range_end": last,
             "finlake/demo": "backfill",
         }
         execute(f"{name} {first}..{last} (one run)", job, tags=tags, **kwargs)
 
+    def days(first: dt.date, last: dt.date) -> tuple[str, str]:
+        return first.isoformat(), last.isoformat()
+
     selection = [BRONZE_KEY, PRICES_DAILY_KEY, CORPORATE_ACTIONS_KEY]
-    backfill("backfill", job, history[0], history[-1], asset_selection=selection)
+    backfill("backfill", job, *days(history[0], history[-1]), asset_selection=selection)
     execute("prices_adjusted + catalog", whole, asset_selection=[PRICES_ADJUSTED_KEY, CATALOG_KEY])
-    backfill("indicators backfill", job, history[0], history[-1], asset_selection=[INDICATORS_KEY])
+    backfill(
+        "indicators backfill", job, *days(history[0], history[-1]), asset_selection=[INDICATORS_KEY]
+    )
     execute("sec_companies (as the weekly schedule)", defs.resolve_job_def("sec_companies_job"))
     sec_job = defs.resolve_job_def("sec_daily_job")
-    backfill("SEC backfill", sec_job, edgar_days[0], edgar_days[-2])
+    backfill("SEC backfill", sec_job, *days(edgar_days[0], edgar_days[-2]))
     execute(
         f"SEC daily {edgar_days[-1]} (as the 06:00 ET schedule)",
         sec_job,
@@ -148,6 +168,15 @@ def run_demo(
             partition_key=day.isoformat(),
             tags={"finlake/demo": "daily"},
         )
+    news_job = defs.resolve_job_def("news_hourly_job")
+    first_hour, last_hour = (h.strftime(HOUR_FORMAT) for h in (news_hours[0], news_hours[-2]))
+    backfill("news backfill", news_job, first_hour, last_hour)
+    execute(
+        f"news {news_hours[-1]:%Y-%m-%d %H:00} UTC (as the hourly schedule)",
+        news_job,
+        partition_key=news_hours[-1].strftime(HOUR_FORMAT),
+        tags={"finlake/demo": "hourly"},
+    )
     result.seconds = time.perf_counter() - started
     _summarize(result, settings, echo)
     return result
@@ -166,11 +195,13 @@ def _summarize(result: DemoResult, settings: Settings, echo: Callable[[str], Non
         for name, ds in DATASETS.items():
             count = con.sql(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
             first = last = days = None
-            column = next((c for c in ("date", "filing_date") if c in ds.schema), None)
+            column = next(
+                (c for c in ("date", "filing_date", "published_at") if c in ds.schema), None
+            )
             if column:
+                day = f'CAST("{column}" AS DATE)'
                 first, last, days = con.sql(
-                    f'SELECT min("{column}"), max("{column}"), count(DISTINCT "{column}") '
-                    f'FROM "{name}"'
+                    f'SELECT min({day}), max({day}), count(DISTINCT {day}) FROM "{name}"'
                 ).fetchall()[0]
             rows.append(
                 {
@@ -204,6 +235,9 @@ def _summarize(result: DemoResult, settings: Settings, echo: Callable[[str], Non
             f"{SEC_QUERY}\n"
         )
         echo(_table(con.sql(SEC_QUERY).pl()))
+        echo(f"\nNews sentiment of the last 7 days, most negative first:\n{NEWS_QUERY}\n")
+        with pl.Config(fmt_str_lengths=70):
+            echo(_table(con.sql(NEWS_QUERY).pl()))
     finally:
         con.close()
     env = "" if settings.home == default_home("sample") else f"FINLAKE_HOME={settings.home} "
@@ -211,5 +245,6 @@ def _summarize(result: DemoResult, settings: Settings, echo: Callable[[str], Non
         f"\nDone in {result.seconds:.1f}s. Next:\n"
         f"  {env}uv run dg dev                 # the UI: lineage, partitions, checks, metadata\n"
         f'  {env}uv run finlake sql "SELECT * FROM prices_daily LIMIT 5"\n'
-        f"  python -c 'import finlake; print(finlake.prices(\"AAPL\", adjusted=True).tail())'"
+        f"  python -c 'import finlake; print(finlake.prices(\"AAPL\", adjusted=True).tail())'\n"
+        f'  python -c \'import finlake; print(finlake.news("NVDA", label="negative"))\''
     )

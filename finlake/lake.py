@@ -51,6 +51,14 @@ BRONZE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+PRUNE_SCHEMA: dict[str, pl.DataType] = {
+    "file": pl.String,
+    "rows_removed": pl.Int64,
+    "rows_kept": pl.Int64,
+    "oldest_removed": pl.String,
+    "newest_removed": pl.String,
+}
+
 # raw HTTP payloads of providers that are not per-ticker windows (SEC, FRED, feeds)
 RAW_SCHEMA: dict[str, pl.DataType] = {
     "source": pl.String,
@@ -185,6 +193,62 @@ class Lake:
         else:
             _atomic_write(merged, path)
         return changed
+
+    def prune(
+        self, ds: Dataset, column: str, cutoff: dt.datetime | dt.date, *, dry_run: bool
+    ) -> pl.DataFrame:
+        """Remove the rows whose `column` is before `cutoff` (retention). Returns, per file, the
+        rows removed and kept and the oldest/newest removed value; with `dry_run` nothing is
+        touched. A file left empty is deleted."""
+        out = []
+        with self.locked(ds):
+            for path in self.files(ds):
+                df = pl.read_parquet(path)
+                old = df.filter(pl.col(column) < cutoff)
+                if old.is_empty():
+                    continue
+                kept = df.filter(~(pl.col(column) < cutoff))
+                out.append(
+                    {
+                        "file": str(path.relative_to(self.root)),
+                        "rows_removed": old.height,
+                        "rows_kept": kept.height,
+                        "oldest_removed": str(old.get_column(column).min()),
+                        "newest_removed": str(old.get_column(column).max()),
+                    }
+                )
+                if dry_run:
+                    continue
+                if kept.is_empty():
+                    path.unlink()
+                    _remove_empty_dir(path.parent)
+                else:
+                    _atomic_write(kept, path)
+        return pl.DataFrame(out, schema=PRUNE_SCHEMA, orient="row")
+
+    def prune_bronze(self, source: str, cutoff: dt.date, *, dry_run: bool) -> pl.DataFrame:
+        """Remove bronze batches of partitions (dated date=YYYY-MM-DD...) before `cutoff`."""
+        out = []
+        for part in sorted(self.bronze_dir(source).glob("date=*")):
+            day = dt.date.fromisoformat(part.name.removeprefix("date=")[:10])
+            if day >= cutoff:
+                continue
+            for path in sorted(part.glob("*.parquet")):
+                rows = pl.scan_parquet(path).select(pl.len()).collect().item()
+                out.append(
+                    {
+                        "file": str(path.relative_to(self.root)),
+                        "rows_removed": rows,
+                        "rows_kept": 0,
+                        "oldest_removed": part.name.removeprefix("date="),
+                        "newest_removed": part.name.removeprefix("date="),
+                    }
+                )
+                if not dry_run:
+                    path.unlink()
+            if not dry_run:
+                _remove_empty_dir(part)
+        return pl.DataFrame(out, schema=PRUNE_SCHEMA, orient="row")
 
     def read_sidecar(self, ds: Dataset, name: str) -> pl.DataFrame | None:
         """A bookkeeping file kept beside a dataset's partitions (not part of its rows)."""

@@ -129,3 +129,71 @@ def _tickers(tickers: str | Sequence[str] | None) -> list[str]:
     for name in names:
         validate_ticker(name)
     return names
+
+
+def news(
+    tickers: str | Sequence[str] | None = None,
+    start: dt.datetime | dt.date | str | None = None,
+    end: dt.datetime | dt.date | str | None = None,
+    *,
+    min_sentiment: float | None = None,
+    max_sentiment: float | None = None,
+    label: str | None = None,
+    category: str | None = None,
+    text: str | None = None,
+    home: str | Path | None = None,
+) -> pl.DataFrame:
+    """Stories by ticker (any of), publication time window [start, end) in UTC (dates mean
+    midnight UTC), compound sentiment range, label, category and words in title or summary."""
+    names = _tickers(tickers)
+    query = """
+        SELECT * FROM news_articles
+        WHERE (len($tickers) = 0 OR len(list_intersect(tickers, $tickers)) > 0)
+          AND ($start IS NULL OR published_at >= CAST($start AS TIMESTAMPTZ))
+          AND ($end IS NULL OR published_at < CAST($end AS TIMESTAMPTZ))
+          AND sentiment_compound >= coalesce($min_sentiment, -1.0)
+          AND sentiment_compound <= coalesce($max_sentiment, 1.0)
+          AND ($label IS NULL OR sentiment_label = $label)
+          AND ($category IS NULL OR list_contains(categories, $category))
+          AND ($text IS NULL OR contains(lower(title || ' ' || summary), lower($text)))
+        ORDER BY published_at DESC
+    """
+    params = {
+        "tickers": names,
+        "start": _moment(start),
+        "end": _moment(end),
+        "min_sentiment": min_sentiment,
+        "max_sentiment": max_sentiment,
+        "label": label,
+        "category": category,
+        "text": text,
+    }
+    return sql(query, params, home)
+
+
+def news_sentiment(
+    tickers: str | Sequence[str] | None = None,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    *,
+    home: str | Path | None = None,
+) -> pl.DataFrame:
+    """Daily news sentiment per ticker and NYSE session (inclusive date range)."""
+    query = (
+        "SELECT * FROM news_sentiment_daily "
+        "WHERE (len($tickers) = 0 OR list_contains($tickers, ticker)) "
+        "AND date >= coalesce(CAST($start AS DATE), DATE '0001-01-01') "
+        "AND date <= coalesce(CAST($end AS DATE), DATE '9999-12-31') ORDER BY ticker, date"
+    )
+    params = {"tickers": _tickers(tickers), "start": _date(start), "end": _date(end)}
+    return sql(query, params, home)
+
+
+def _moment(value: dt.datetime | dt.date | str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(0))
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

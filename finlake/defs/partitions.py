@@ -40,3 +40,15 @@ edgar_days = dg.TimeWindowPartitionsDefinition(
     end_offset=1,
     exclusions=[dt.datetime.combine(day, dt.time(0)) for day in edgar().closed_weekdays()],
 )
+
+
+# One partition per UTC hour: the poll of the news feeds made during that hour. end_offset=1
+# exposes the current hour, which the hourly schedule polls a few minutes after it starts.
+news_hours = dg.HourlyPartitionsDefinition(
+    start_date=dt.datetime(2024, 1, 1), timezone="UTC", end_offset=1
+)
+HOUR_FORMAT = "%Y-%m-%d-%H:%M"
+
+
+def hour_starts(keys: list[str]) -> list[dt.datetime]:
+    return [dt.datetime.strptime(k, HOUR_FORMAT).replace(tzinfo=dt.UTC) for k in keys]

@@ -9,8 +9,11 @@ import dagster as dg
 from pydantic import Field
 
 from finlake.lake import Lake
+from finlake.retention import DEFAULT_RETENTION_DAYS
 from finlake.settings import Settings
 from finlake.sources.base import PriceProvider
+from finlake.sources.news.client import NewsTransport
+from finlake.sources.news.feeds import Feed, load_feeds
 from finlake.sources.sec.client import SecTransport
 from finlake.sources.yahoo.provider import YahooProvider
 from finlake.universe import DEFAULT_UNIVERSE, Security, load_universe
@@ -30,6 +33,10 @@ class FinlakeResource(dg.ConfigurableResource):
     )
     refetch_sessions: int = Field(
         default=5, description="Sessions re-fetched on every run (Yahoo revises late bars)."
+    )
+    retention_days: dict[str, int] = Field(
+        default_factory=lambda: dict(DEFAULT_RETENTION_DAYS),
+        description="Days each dataset keeps (bronze/<source> for raw payloads).",
     )
 
     @classmethod
@@ -67,6 +74,19 @@ class FinlakeResource(dg.ConfigurableResource):
 
         as_of = self.now() if self.sample_as_of else None
         return YahooProvider(SampleChartTransport(as_of), clock=self.now)
+
+    def news_feeds(self) -> tuple[Feed, ...]:
+        return load_feeds()
+
+    def news_transport(self, clock: dt.datetime) -> NewsTransport:
+        """Live feeds (per-host budgets) or the sample news world as of `clock`."""
+        if self.source == "live":
+            from finlake.sources.news.client import LiveNewsTransport
+
+            return LiveNewsTransport(self.settings().home / ".locks", self.news_feeds())
+        from finlake.sources.news.sample import SampleNews
+
+        return SampleNews(clock, self.settings().universe)
 
     def sec_transport(self) -> SecTransport:
         """Live EDGAR (declared User-Agent, shared rate limit) or the sample EDGAR at now()."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from finlake.parsers import sec, yahoo
+from finlake.parsers import news, sec, yahoo
 from finlake.parsers.base import ParseInput, ParseOutput
 
 PARSERS: dict[str, Callable[[ParseInput], ParseOutput]] = {
@@ -20,6 +20,7 @@ PARSERS: dict[str, Callable[[ParseInput], ParseOutput]] = {
     "sec-form4": sec.parse_form4,
     "sec-companyfacts": sec.parse_companyfacts_file,
     "sec-current-feed": sec.parse_feed,
+    "rss": news.parse_rss_file,
 }
 
 __all__ = ["PARSERS", "ParseInput", "ParseOutput"]

@@ -47,6 +47,7 @@ class HttpExchange:
     params: dict[str, object]
     status: int
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # response validators (ETag, ...)
 
 
 @dataclass(frozen=True)

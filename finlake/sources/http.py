@@ -17,6 +17,8 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 
 from finlake.sources.base import HttpExchange, RetryableSourceError, SourceError
 
+VALIDATORS = ("etag", "last-modified")  # response headers kept for conditional GETs
+
 
 class CrossProcessRateLimiter:
     """At most `rate` acquisitions per second across all processes sharing `path`."""
@@ -66,21 +68,22 @@ class HttpGetter:
         self.attempts = attempts
         self.backoff_s = backoff_s
 
-    def get(self, url: str) -> HttpExchange:
+    def get(self, url: str, headers: dict[str, str] | None = None) -> HttpExchange:
         retrying = Retrying(
             retry=retry_if_exception_type(RetryableSourceError),
             wait=wait_exponential_jitter(multiplier=self.backoff_s, max=120, jitter=self.backoff_s),
             stop=stop_after_attempt(self.attempts),
             reraise=True,
         )
-        return retrying(self._once, url)
+        return retrying(self._once, url, headers or {})
 
-    def _once(self, url: str) -> HttpExchange:
+    def _once(self, url: str, headers: dict[str, str]) -> HttpExchange:
         self.limiter.acquire()
         try:
-            response = self.client.get(url)
+            response = self.client.get(url, headers=headers)
         except httpx.TransportError as exc:
             raise RetryableSourceError(f"GET {url}: {type(exc).__name__}: {exc}") from exc
         if (problem := self.classify(response)) is not None:
             raise problem
-        return HttpExchange(url, {}, response.status_code, response.content)
+        kept = {k: response.headers[k] for k in VALIDATORS if k in response.headers}
+        return HttpExchange(url, {}, response.status_code, response.content, kept)

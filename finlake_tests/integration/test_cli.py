@@ -148,3 +148,49 @@ def test_parse_sec_current_feed_and_rejects_to_stderr(tmp_path):
     assert result.exit_code == 0
     assert "not an EDGAR business day" in result.stderr
     assert result.stdout.splitlines()[0].startswith("cik,ticker,accession_number")
+
+
+def test_parse_rss_on_real_feeds(realdata):
+    rss = realdata / "rss"
+    doc, rejected = _parse_json("rss", str(rss / "federalreserve_press_all_2026-06-13_trimmed.xml"))
+    assert list(doc) == ["news_articles"] and rejected == ""
+    fed = doc["news_articles"]
+    assert sorted((r["published_at"], r["url"].rsplit("/", 1)[1]) for r in fed) == [
+        ("2026-06-09T20:00:00+00:00", "bcreg20260609a.htm"),
+        ("2026-06-11T15:00:00+00:00", "bcreg20260611a.htm"),
+    ]
+    assert all(r["publisher"] == "Federal Reserve" and "macro" in r["categories"] for r in fed)
+    assert fed[0]["sentiment_label"] in {"positive", "negative", "neutral"}
+    doc, _ = _parse_json("rss", str(rss / "sec_edgar_current_8k_atom_2026-06-13_trimmed.xml"))
+    edgar = doc["news_articles"]
+    assert len(edgar) == 2 and {r["published_at_flag"] for r in edgar} == {"updated"}
+    assert all(r["url"].startswith("https://www.sec.gov/Archives/edgar/data/") for r in edgar)
+
+
+def test_parse_rss_refuses_a_file_that_is_not_a_feed(tmp_path):
+    page = tmp_path / "maintenance.xml"
+    page.write_bytes(b"<html><body>down for maintenance</body></html>")
+    result = CliRunner().invoke(main, ["parse", "rss", str(page)])
+    assert result.exit_code != 0 and "not an RSS or Atom feed" in result.output
+
+
+def test_retention_command_lists_then_applies(home, lake):
+    import datetime as dt
+
+    from finlake.datasets import NEWS_ARTICLES
+    from finlake_tests.integration.test_news_pipeline import START, build, poll
+
+    poll(lake, START)
+    build(lake, [START])
+    stored = lake.scan(NEWS_ARTICLES).collect().height
+    days = (dt.datetime.now(dt.UTC) - START).days + 10  # 10+ days older than the poll goes
+    keep = ["--keep", f"news_articles={days}", "--keep", "bronze/news=100000"]
+    listed = CliRunner().invoke(main, ["retention", *keep])
+    assert listed.exit_code == 0, listed.output
+    assert "would remove" in listed.stdout and "news_articles" in listed.stdout
+    assert lake.scan(NEWS_ARTICLES).collect().height == stored
+    applied = CliRunner().invoke(main, ["retention", "--apply", *keep])
+    assert applied.exit_code == 0 and "removed" in applied.stdout
+    assert 0 < lake.scan(NEWS_ARTICLES).collect().height < stored
+    wrong = CliRunner().invoke(main, ["retention", "--keep", "news_articles"])
+    assert wrong.exit_code != 0 and "TARGET=DAYS" in wrong.output

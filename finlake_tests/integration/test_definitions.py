@@ -7,7 +7,7 @@ from dagster._core.definitions.partitions.context import partition_loading_conte
 
 from finlake.calendar import NY, edgar
 from finlake.definitions import defs
-from finlake.defs.partitions import edgar_days, nyse_sessions
+from finlake.defs.partitions import edgar_days, news_hours, nyse_sessions
 
 
 @pytest.fixture(scope="module")
@@ -32,12 +32,19 @@ def test_definitions_load(definitions):
         "silver/insider_holdings",
         "silver/fundamentals",
         "silver/filing_text",
+        "bronze/news_payloads",
+        "silver/news_articles",
+        "gold/news_sentiment_daily",
     } <= keys
+    assert definitions.resolve_job_def("news_hourly_job").partitions_def == news_hours
+    assert definitions.resolve_schedule_def("news_hourly").cron_schedule == "5 * * * *"
+    assert definitions.resolve_schedule_def("retention_daily").job_name == "retention_job"
     assert definitions.resolve_job_def("sec_daily_job").partitions_def == edgar_days
     assert definitions.resolve_sensor_def("edgar_current_filings").minimum_interval_seconds >= 60
     assert definitions.resolve_job_def("prices_daily_job").partitions_def == nyse_sessions
     checks = {k.name for k in definitions.resolve_asset_graph().asset_check_keys}
     assert {"universe_coverage", "unique_ticker_date", "freshness"} <= checks
+    assert {"one_row_per_story", "dated_by_their_feed"} <= checks
 
 
 def test_partitions_are_exactly_the_xnys_sessions_2000_2027():
@@ -105,3 +112,9 @@ def test_partitioned_assets_backfill_in_a_single_run(definitions):
     for key in ("bronze/price_payloads", "silver/prices_daily", "silver/corporate_actions"):
         node = graph.get(dg.AssetKey.from_user_string(key))
         assert node.backfill_policy == dg.BackfillPolicy.single_run(), key
+
+
+def test_news_hour_partitions_include_the_current_hour():
+    with partition_loading_context(effective_dt=dt.datetime(2026, 11, 20, 14, 1, tzinfo=dt.UTC)):
+        assert news_hours.get_last_partition_key() == "2026-11-20-14:00"
+    assert news_hours.get_first_partition_key() == "2024-01-01-00:00"

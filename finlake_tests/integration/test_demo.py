@@ -1,12 +1,13 @@
 from finlake.catalog import Catalog
-from finlake.demo import DAILY_RUNS, run_demo
+from finlake.demo import DAILY_RUNS, NEWS_HOURS, run_demo
 
 
 def test_demo_builds_a_queryable_lakehouse_through_dagster_runs(home):
     lines: list[str] = []
     result = run_demo(home, years=0.05, echo=lines.append)
     assert all(ok for _, _, ok, _ in result.runs)
-    assert len(result.runs) == 3 + 3 + DAILY_RUNS  # prices + SEC (companies, backfill, daily)
+    # prices (backfill, adjusted, indicators) + SEC (companies, backfill, daily) + news (2)
+    assert len(result.runs) == 3 + 3 + DAILY_RUNS + 2
     assert result.checks
     assert all(passed for _, _, severity, passed in result.checks if severity == "ERROR")
     text = "\n".join(lines)
@@ -21,11 +22,17 @@ def test_demo_builds_a_queryable_lakehouse_through_dagster_runs(home):
         "filing_text",
         "Example query",
         "revenue_bn",
+        "news_articles",
+        "news_sentiment_daily",
+        "most_negative_headline",
     ):
         assert word in text
     con = Catalog(home).connect()
     sessions = con.sql("SELECT count(DISTINCT date) FROM prices_daily").fetchall()[0][0]
     filings = con.sql("SELECT count(*) FROM sec_filings").fetchall()[0][0]
+    hours = con.sql("SELECT count(DISTINCT date_trunc('hour', fetched_at)) FROM news_articles")
+    polled = hours.fetchall()[0][0]
     con.close()
     assert sessions == len(result.sessions)
     assert filings > 0
+    assert polled > NEWS_HOURS // 2  # most hourly polls bring at least one new story

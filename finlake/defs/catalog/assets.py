@@ -7,6 +7,7 @@ import polars as pl
 from finlake.catalog import Catalog
 from finlake.defs.indicators.assets import INDICATORS_KEY
 from finlake.defs.metadata import markdown_preview
+from finlake.defs.news.assets import NEWS_ARTICLES_KEY, NEWS_SENTIMENT_KEY
 from finlake.defs.prices.assets import (
     CORPORATE_ACTIONS_KEY,
     PRICES_ADJUSTED_KEY,
@@ -29,6 +30,8 @@ CATALOG_KEY = dg.AssetKey(["catalog", "duckdb"])
         QUARANTINE_KEY,
         SEC_COMPANIES_KEY,
         *SILVER_KEYS.values(),
+        NEWS_ARTICLES_KEY,
+        NEWS_SENTIMENT_KEY,
     ],
     group_name="catalog",
     pool="duckdb",

@@ -39,6 +39,7 @@ import orjson
 
 from finlake.calendar import NY, edgar, nyse
 from finlake.sources.base import HttpExchange
+from finlake.sources.sec.eight_k import EIGHT_K_ITEMS
 from finlake.sources.yahoo.sample import history, profile
 
 UTC = dt.UTC
@@ -1389,23 +1390,6 @@ def _document(e: _Entity, agent: str, kind: str, day: dt.date, rng: np.random.Ge
     return f"{e.prefix}{day.year}_{kind}.htm"
 
 
-_ITEM_NAMES = {
-    "1.01": "Entry into a Material Definitive Agreement",
-    "2.01": "Completion of Acquisition or Disposition of Assets",
-    "2.02": "Results of Operations and Financial Condition",
-    "3.01": "Notice of Delisting or Failure to Satisfy a Continued Listing Rule or Standard; "
-    "Transfer of Listing",
-    "5.01": "Changes in Control of Registrant",
-    "5.02": "Departure of Directors or Certain Officers; Election of Directors; Appointment of "
-    "Certain Officers: Compensatory Arrangements of Certain Officers",
-    "5.03": "Amendments to Articles of Incorporation or Bylaws; Change in Fiscal Year",
-    "5.07": "Submission of Matters to a Vote of Security Holders",
-    "7.01": "Regulation FD Disclosure",
-    "8.01": "Other Events",
-    "9.01": "Financial Statements and Exhibits",
-}
-
-
 def _filing(e: _Entity, form: str, accepted: dt.datetime, **fields: object) -> Filing:
     """A registrant's own filing with the filing date EDGAR would give it."""
     return Filing(
@@ -2254,7 +2238,7 @@ def _sgml_header(f: Filing) -> str:
     if f.report_date:
         lines.append(f"CONFORMED PERIOD OF REPORT:\t{f.report_date:%Y%m%d}")
     for item in filter(None, f.items.split(",")):
-        lines.append(f"ITEM INFORMATION:\t\t{_ITEM_NAMES.get(item, item)}")
+        lines.append(f"ITEM INFORMATION:\t\t{EIGHT_K_ITEMS.get(item, item)}")
     lines += [
         f"FILED AS OF DATE:\t\t{f.filing_date:%Y%m%d}",
         f"DATE AS OF CHANGE:\t\t{local:%Y%m%d}",
@@ -3104,7 +3088,7 @@ def _eight_k_html(f: Filing) -> bytes:
         ),
     ]
     for item in f.items.split(","):
-        body.append(_heading(f"Item {item}&#160;&#160;&#160;&#160;{_ITEM_NAMES[item]}"))
+        body.append(_heading(f"Item {item}&#160;&#160;&#160;&#160;{EIGHT_K_ITEMS[item]}"))
         body.append(_eight_k_item(item, e, f, event))
     officers = [p for p in _insiders(e.cik) if p.title]
     signer = officers[1] if len(officers) > 1 else officers[0]
@@ -3187,7 +3171,7 @@ def _eight_k_item(item: str, e: _Entity, f: Filing, event: dt.date) -> str:
             "completion and requested that trading of its common stock be suspended and that the "
             "common stock be withdrawn from listing."
         )
-    title = _ITEM_NAMES[item].lower()
+    title = EIGHT_K_ITEMS[item].lower()
     return _para(
         f"On {_long_date(event)}, {name} disclosed information regarding {title}. The "
         "information in this Item is furnished and shall not be deemed filed."
@@ -3291,6 +3275,21 @@ def _feed_size(size: int) -> str:
     )
 
 
+def current_feed_head(as_of: dt.datetime) -> str:
+    """The head of EDGAR's "Latest Filings" Atom page (getcurrent) at `as_of`."""
+    local = as_of.astimezone(NY).replace(microsecond=0)
+    return (
+        '<?xml version="1.0" encoding="ISO-8859-1" ?>\n'
+        '<feed xmlns="http://www.w3.org/2005/Atom">\n'
+        f"<title>Latest Filings - {local:%a, %d %b %Y %H:%M:%S} {local.tzname()}</title>\n"
+        '<link rel="alternate" href="/cgi-bin/browse-edgar?action=getcurrent"/>\n'
+        '<link rel="self" href="/cgi-bin/browse-edgar?action=getcurrent"/>\n'
+        "<id>https://www.sec.gov/cgi-bin/browse-edgar?action=getcurrent</id>\n"
+        "<author><name>Webmaster</name><email>webmaster@sec.gov</email></author>\n"
+        f"<updated>{local.isoformat()}</updated>\n"
+    )
+
+
 def _current_feed(as_of: dt.datetime, query: dict[str, list[str]]) -> bytes | None:
     """The getcurrent Atom page: newest entries first, one per filer role like EDGAR's."""
     if query.get("action", [""])[0] != "getcurrent" or query.get("output", [""])[0] != "atom":
@@ -3320,25 +3319,14 @@ def _current_feed(as_of: dt.datetime, query: dict[str, list[str]]) -> bytes | No
             if len(entries) >= count:
                 break
             entries.append(_feed_entry(f, cik, name, role))
-    local = as_of.astimezone(NY)
-    head = (
-        '<?xml version="1.0" encoding="ISO-8859-1" ?>\n'
-        '<feed xmlns="http://www.w3.org/2005/Atom">\n'
-        f"<title>Latest Filings - {local:%a, %d %b %Y %H:%M:%S} {local.tzname()}</title>\n"
-        '<link rel="alternate" href="/cgi-bin/browse-edgar?action=getcurrent"/>\n'
-        '<link rel="self" href="/cgi-bin/browse-edgar?action=getcurrent"/>\n'
-        "<id>https://www.sec.gov/cgi-bin/browse-edgar?action=getcurrent</id>\n"
-        "<author><name>Webmaster</name><email>webmaster@sec.gov</email></author>\n"
-        f"<updated>{local.replace(microsecond=0).isoformat()}</updated>\n"
-    )
-    text = head + "".join(entries) + "</feed>\n"
+    text = current_feed_head(as_of) + "".join(entries) + "</feed>\n"
     return text.encode("latin-1", errors="xmlcharrefreplace")
 
 
 def _feed_entry(f: Filing, cik: int, name: str, role: str) -> str:
     """One Atom entry, escaped the way EDGAR escapes titles and summaries."""
     items = "".join(
-        f"\n&lt;br&gt;Item {item}: {html.escape(_ITEM_NAMES.get(item, item))}"
+        f"\n&lt;br&gt;Item {item}: {html.escape(EIGHT_K_ITEMS.get(item, item))}"
         for item in filter(None, f.items.split(","))
     )
     summary = (
