@@ -8,14 +8,18 @@ finlake.fundamentals("AAPL", "Revenues", as_of="2024-06-30")   # point in time
 finlake.filings("MSFT", forms="8-K", text="guidance")
 finlake.news("NVDA", "2026-11-01", max_sentiment=-0.05)          # negative NVDA stories
 finlake.news_sentiment(["AAPL", "MSFT"], "2026-10-01")
+finlake.macro("GDP", as_of="2019-01-01")                          # as known that day
+finlake.policy_events("2025-01-01", statements_only=True)         # FOMC decisions
 """
 
 from finlake.query import (
     connect,
     filings,
     fundamentals,
+    macro,
     news,
     news_sentiment,
+    policy_events,
     prices,
     sql,
 )
@@ -24,8 +28,10 @@ __all__ = [
     "connect",
     "filings",
     "fundamentals",
+    "macro",
     "news",
     "news_sentiment",
+    "policy_events",
     "prices",
     "sql",
 ]

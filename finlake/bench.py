@@ -1,4 +1,4 @@
-"""Benchmarks, outside the test run: `finlake bench ingest|session|indicators|news`.
+"""Benchmarks, outside the test run: `finlake bench ingest|session|indicators|news|macro`.
 
 They run on the offline sample market (synthetic tickers S0001, S0002, ...) and news world with a
 fixed clock, so the figures are reproducible; network time is excluded by construction.
@@ -236,6 +236,39 @@ def bench_news(hours: int = 168) -> dict[str, float]:
         **{f"hourly_{k}_s": v for k, v in hourly_steps.items() if "news" in k},
         "peak_rss_mb": round(peak_rss_mb()),
     }
+
+
+def bench_macro() -> dict[str, float]:
+    """The 20 default FRED series loaded with every vintage (sample FRED, 2000-), then the next
+    business day's incremental run, each as the macro_daily job runs it."""
+    from finlake.datasets import MACRO_OBSERVATIONS
+    from finlake.definitions import build_defs
+    from finlake.defs.resources import FinlakeResource
+    from finlake.instance import instance_for
+    from finlake.settings import Settings
+    from finlake.universe import DEFAULT_UNIVERSE
+
+    first = dt.datetime.combine(END, dt.time(15), dt.UTC)
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(home=Path(tmp), source="sample", universe=DEFAULT_UNIVERSE)
+        settings.ensure_home()
+        instance = instance_for(settings)
+        monday = first + dt.timedelta(days=3)  # END is a Friday
+        for label, clock in (("full_load", first), ("next_business_day", monday)):
+            finlake = FinlakeResource(home=tmp, source="sample", sample_as_of=clock.isoformat())
+            job = build_defs(finlake).resolve_job_def("macro_daily_job")
+            with Timer() as timer:
+                run = job.execute_in_process(instance=instance, run_config=quiet)
+            if not run.success:
+                raise RuntimeError("the benchmark run failed")
+            out[f"{label}_wall_seconds"] = round(timer.seconds, 2)
+            steps = _step_seconds(instance, run.run_id)
+            out |= {f"{label}_{k}_s": v for k, v in steps.items() if "fred" in k or "macro" in k}
+            lake = Lake(settings.lake_dir)
+            out[f"{label}_rows"] = lake.scan(MACRO_OBSERVATIONS).select(pl.len()).collect().item()
+    return {**out, "peak_rss_mb": round(peak_rss_mb())}
 
 
 def _step_seconds(instance, run_id: str) -> dict[str, float]:

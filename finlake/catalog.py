@@ -52,6 +52,17 @@ DERIVED_VIEWS: dict[str, str] = {
             WHERE a.ticker = p.ticker AND a.date > p.date AND a.split_ratio <> 1.0
         ) f
     """,
+    # The value each observation has in the current vintage.
+    "macro_latest": """
+        SELECT series_id, date, value, realtime_start AS vintage, units, frequency, title
+        FROM macro_observations WHERE realtime_end = DATE '9999-12-31'
+    """,
+    # The first published value of each observation (its initial release).
+    "macro_first_release": """
+        SELECT series_id, date, value, realtime_start AS vintage, units, frequency, title
+        FROM macro_observations WHERE value IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY series_id, date ORDER BY realtime_start) = 1
+    """,
 }
 
 # Table macros (parameterized views).
@@ -66,6 +77,13 @@ MACROS: dict[str, str] = {
             PARTITION BY cik, taxonomy, concept, unit, period_start, period_end
             ORDER BY filed DESC, accession_number DESC
         ) = 1
+    """,
+    # Point in time: each observation's value as published on or before as_of (ALFRED: a vintage
+    # dated D is known on D), no revision from later vintages.
+    "macro_asof(as_of)": """
+        SELECT series_id, date, value, realtime_start, realtime_end, units, frequency, title
+        FROM macro_observations
+        WHERE realtime_start <= CAST(as_of AS DATE) AND realtime_end >= CAST(as_of AS DATE)
     """,
 }
 

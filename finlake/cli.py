@@ -66,6 +66,7 @@ def sql(query: str, home: Path | None, fmt: str) -> None:
     type=click.DateTime(["%Y-%m-%d"]),
     help="sec-form4: the filing's EDGAR filing date.",
 )
+@click.option("--series", help="fred-observations: the FRED series id (else from the file name).")
 def parse(
     kind: str,
     file: Path,
@@ -73,11 +74,13 @@ def parse(
     dataset: str | None,
     accession: str | None,
     filing_date: dt.datetime | None,
+    series: str | None,
 ) -> None:
     """Print the canonical rows finlake would store from one raw payload FILE.
 
     Rejected rows go to stderr with their reasons. Kinds: yahoo-chart, sec-tickers,
-    sec-submissions, sec-daily-index, sec-form4, sec-companyfacts, sec-current-feed."""
+    sec-submissions, sec-daily-index, sec-form4, sec-companyfacts, sec-current-feed, rss,
+    fred-observations, fed-press."""
     from finlake.parsers import PARSERS, ParseInput
 
     if kind not in PARSERS:
@@ -87,10 +90,11 @@ def parse(
         path=file.resolve(),
         accession_number=accession,
         filing_date=filing_date.date() if filing_date else None,
+        series_id=series,
     )
     try:
         out = PARSERS[kind](payload)
-    except SourceError as exc:
+    except (SourceError, ValueError) as exc:  # bad payload, or a bad --series / ticker
         raise click.ClickException(str(exc)) from None
     for row in out.rejected.iter_rows(named=True):
         click.echo(
@@ -152,7 +156,7 @@ def retention(apply_: bool, keep: tuple[str, ...], home: Path | None) -> None:
 
 
 @main.command()
-@click.argument("what", type=click.Choice(["ingest", "session", "indicators", "news"]))
+@click.argument("what", type=click.Choice(["ingest", "session", "indicators", "news", "macro"]))
 @click.option("--tickers", type=int, default=500, show_default=True)
 @click.option("--sessions", type=int, default=252, show_default=True, help="Sessions of history.")
 @click.option("--years", type=int, default=25, show_default=True, help="indicators: panel years.")
@@ -169,6 +173,8 @@ def bench(what: str, tickers: int, sessions: int, years: int, hours: int) -> Non
         result = b.bench_session(tickers, sessions)
     elif what == "news":
         result = b.bench_news(hours)
+    elif what == "macro":
+        result = b.bench_macro()
     else:
         result = b.bench_indicators(tickers, years)
     for key, value in result.items():

@@ -31,13 +31,15 @@ class Dataset:
     description: str
     columns: dict[str, str] = field(default_factory=dict)
     partition_source: str | None = None
-    partition_grain: str = "value"  # value | month
+    partition_grain: str = "value"  # value | month | year
 
     def partition_expr(self) -> pl.Expr:
         """The hive value of each row."""
         source = pl.col(self.partition_source or self.partition_by)
         if self.partition_grain == "month":
             return source.dt.strftime("%Y-%m")
+        if self.partition_grain == "year":
+            return source.dt.strftime("%Y")
         return source.cast(pl.String)
 
     @property
@@ -447,6 +449,97 @@ NEWS_SENTIMENT_DAILY = Dataset(
     columns={"date": "The NYSE session the stories count toward."},
 )
 
+MACRO_OBSERVATIONS = Dataset(
+    name="macro_observations",
+    layer="silver",
+    schema={
+        "series_id": pl.String,
+        "date": pl.Date,
+        "value": pl.Float64,
+        "realtime_start": pl.Date,
+        "realtime_end": pl.Date,
+        "units": pl.String,
+        "frequency": pl.String,
+        "title": pl.String,
+        "fetched_at": UTC_TS,
+    },
+    partition_by="series_id",
+    partition_source="series_id",
+    sort_by=("series_id", "date", "realtime_start"),
+    description=(
+        "FRED/ALFRED observations with their vintages: the value each observation had over each "
+        "real-time period. Read point in time with macro_asof(as_of) or finlake.macro(as_of=...); "
+        "macro_latest and macro_first_release are the current and first-published values."
+    ),
+    columns={
+        "date": "The observation period (its first day, as FRED dates it).",
+        "value": "Null where FRED shows '.' (missing in that vintage).",
+        "realtime_start": "First day this value was published (the vintage date).",
+        "realtime_end": "Last day it was current; 9999-12-31 while it still is.",
+        "fetched_at": "When finlake fetched the vintage that last changed the row (UTC).",
+    },
+)
+
+POLICY_EVENTS = Dataset(
+    name="policy_events",
+    layer="silver",
+    schema={
+        "event_id": pl.String,
+        "published_at": UTC_TS,
+        "title": pl.String,
+        "url": pl.String,
+        "category": pl.String,
+        "feeds": pl.List(pl.String),
+        "is_fomc_statement": pl.Boolean,
+        "meeting_date": pl.Date,
+        "target_low": pl.Float64,
+        "target_high": pl.Float64,
+        "change_bps": pl.Int64,
+        "action": pl.String,
+        "dissents": pl.List(pl.String),
+        "fetched_at": UTC_TS,
+    },
+    partition_by="year",
+    partition_source="published_at",
+    partition_grain="year",
+    sort_by=("published_at", "event_id"),
+    description=(
+        "Federal Reserve press releases (monetary-policy and all-press feeds); FOMC statements "
+        "carry the parsed decision: target range, change in basis points, action, dissents."
+    ),
+    columns={
+        "event_id": "Hash of the release URL.",
+        "category": "The feed's category (Monetary Policy, Banking and Consumer Regulatory "
+        "Policy, Enforcement Actions, ...).",
+        "meeting_date": "FOMC statements: the meeting's (last) day.",
+        "change_bps": "FOMC statements: +25 = a quarter-point hike, 0 = hold.",
+        "action": "hike / cut / hold (FOMC statements).",
+        "dissents": "Voters against the action, as named in the statement.",
+    },
+)
+
+FOMC_MEETINGS = Dataset(
+    name="fomc_meetings",
+    layer="silver",
+    schema={
+        "year": pl.Int32,
+        "start_date": pl.Date,
+        "end_date": pl.Date,
+        "statement_at": UTC_TS,
+        "projections": pl.Boolean,
+        "unscheduled": pl.Boolean,
+        "cancelled": pl.Boolean,
+    },
+    partition_by=None,
+    sort_by=("start_date",),
+    description="FOMC meetings per year (the Fed's calendar), scheduled and unscheduled.",
+    columns={
+        "end_date": "The decision day.",
+        "statement_at": "When the statement was released (14:00 ET since 2013); null if cancelled.",
+        "projections": "A Summary of Economic Projections was released.",
+    },
+)
+
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
@@ -462,6 +555,9 @@ DATASETS: dict[str, Dataset] = {
         FILING_TEXT,
         NEWS_ARTICLES,
         NEWS_SENTIMENT_DAILY,
+        MACRO_OBSERVATIONS,
+        POLICY_EVENTS,
+        FOMC_MEETINGS,
         QUARANTINE,
     )
 }

@@ -22,6 +22,7 @@ from finlake.datasets import DATASETS
 from finlake.defs.partitions import HOUR_FORMAT
 from finlake.lake import Lake
 from finlake.settings import Settings, default_home
+from finlake.sources.fred.payloads import DEFAULT_SERIES
 
 SESSIONS_PER_YEAR = 252
 DAILY_RUNS = 3  # the last sessions are built one run per session, like the schedule does
@@ -58,6 +59,19 @@ SELECT ticker, count(*) AS sessions, sum(article_count)::BIGINT AS articles,
           AND a.published_at >= current_date - INTERVAL 7 DAY) AS most_negative_headline
 FROM news_sentiment_daily s WHERE date >= current_date - INTERVAL 7 DAY
 GROUP BY ticker ORDER BY mean_compound"""
+
+MACRO_QUERY = """\
+SELECT l.series_id, l.date, l.value AS latest, f.value AS first_release,
+       a.value AS known_a_year_ago, l.units
+FROM macro_latest l
+JOIN macro_first_release f USING (series_id, date)
+LEFT JOIN macro_asof(current_date - INTERVAL 1 YEAR) a USING (series_id, date)
+WHERE l.series_id IN ('GDP', 'UNRATE', 'CPIAUCSL') AND l.date = DATE '2025-04-01'
+ORDER BY l.series_id"""
+
+POLICY_QUERY = """\
+SELECT meeting_date, action, change_bps, target_low, target_high, dissents
+FROM policy_events WHERE is_fomc_statement ORDER BY meeting_date DESC LIMIT 4"""
 
 
 @dataclass
@@ -122,7 +136,8 @@ def run_demo(
         f"{len(settings.tickers)} tickers ({', '.join(settings.tickers)}), sample source\n"
         f"  {len(edgar_days)} EDGAR filing days {edgar_days[0]}..{edgar_days[-1]}\n"
         f"  {len(news_hours)} hourly news polls {news_hours[0]:%Y-%m-%d %H:00}.."
-        f"{news_hours[-1]:%Y-%m-%d %H:00} UTC"
+        f"{news_hours[-1]:%Y-%m-%d %H:00} UTC\n"
+        f"  {len(DEFAULT_SERIES)} FRED series with their vintages; the Fed's press feeds"
     )
 
     def execute(name: str, job: dg.JobDefinition, **kwargs) -> None:
@@ -177,6 +192,11 @@ def run_demo(
         partition_key=news_hours[-1].strftime(HOUR_FORMAT),
         tags={"finlake/demo": "hourly"},
     )
+    execute(
+        f"macro: {len(DEFAULT_SERIES)} FRED series with vintages (as the 09:00 UTC schedule)",
+        defs.resolve_job_def("macro_daily_job"),
+    )
+    execute("policy: Fed press feeds and FOMC decisions", defs.resolve_job_def("policy_job"))
     result.seconds = time.perf_counter() - started
     _summarize(result, settings, echo)
     return result
@@ -238,6 +258,13 @@ def _summarize(result: DemoResult, settings: Settings, echo: Callable[[str], Non
         echo(f"\nNews sentiment of the last 7 days, most negative first:\n{NEWS_QUERY}\n")
         with pl.Config(fmt_str_lengths=70):
             echo(_table(con.sql(NEWS_QUERY).pl()))
+        echo(
+            "\nMacro: latest, first release and as known a year ago (point in time):\n"
+            f"{MACRO_QUERY}\n"
+        )
+        echo(_table(con.sql(MACRO_QUERY).pl()))
+        echo(f"\nThe latest FOMC decisions:\n{POLICY_QUERY}\n")
+        echo(_table(con.sql(POLICY_QUERY).pl()))
     finally:
         con.close()
     env = "" if settings.home == default_home("sample") else f"FINLAKE_HOME={settings.home} "

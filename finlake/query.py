@@ -16,6 +16,7 @@ import polars as pl
 
 from finlake.catalog import Catalog
 from finlake.settings import resolve_home
+from finlake.sources.fred.payloads import validate_series_id
 from finlake.universe import validate_ticker
 
 
@@ -186,6 +187,56 @@ def news_sentiment(
         "AND date <= coalesce(CAST($end AS DATE), DATE '9999-12-31') ORDER BY ticker, date"
     )
     params = {"tickers": _tickers(tickers), "start": _date(start), "end": _date(end)}
+    return sql(query, params, home)
+
+
+def macro(
+    series: str | Sequence[str] | None = None,
+    as_of: dt.date | str | None = None,
+    *,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    first_release: bool = False,
+    home: str | Path | None = None,
+) -> pl.DataFrame:
+    """Macro observations (inclusive observation-date range). With `as_of`, each value as it
+    was known on that day (no revision published later); with `first_release`, as first
+    published; otherwise the current vintage."""
+    ids = [series] if isinstance(series, str) else list(series or [])
+    for sid in ids:
+        validate_series_id(sid)
+    if as_of is not None and first_release:
+        raise ValueError("macro(): give as_of or first_release, not both")
+    if as_of is not None:
+        source, params = "macro_asof($as_of)", {"as_of": _date(as_of)}
+    else:
+        source, params = ("macro_first_release" if first_release else "macro_latest"), {}
+    query = (
+        f"SELECT * FROM {source} WHERE (len($ids) = 0 OR list_contains($ids, series_id)) "
+        "AND date >= coalesce(CAST($start AS DATE), DATE '0001-01-01') "
+        "AND date <= coalesce(CAST($end AS DATE), DATE '9999-12-31') ORDER BY series_id, date"
+    )
+    params |= {"ids": ids, "start": _date(start), "end": _date(end)}
+    return sql(query, params, home)
+
+
+def policy_events(
+    start: dt.datetime | dt.date | str | None = None,
+    end: dt.datetime | dt.date | str | None = None,
+    *,
+    statements_only: bool = False,
+    home: str | Path | None = None,
+) -> pl.DataFrame:
+    """Federal Reserve press releases published in [start, end) (UTC); `statements_only` keeps
+    the FOMC statements with their decisions."""
+    query = """
+        SELECT * FROM policy_events
+        WHERE ($start IS NULL OR published_at >= CAST($start AS TIMESTAMPTZ))
+          AND ($end IS NULL OR published_at < CAST($end AS TIMESTAMPTZ))
+          AND (NOT $statements OR is_fomc_statement)
+        ORDER BY published_at
+    """
+    params = {"start": _moment(start), "end": _moment(end), "statements": statements_only}
     return sql(query, params, home)
 
 

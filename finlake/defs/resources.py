@@ -12,6 +12,8 @@ from finlake.lake import Lake
 from finlake.retention import DEFAULT_RETENTION_DAYS
 from finlake.settings import Settings
 from finlake.sources.base import PriceProvider
+from finlake.sources.fred.client import FredTransport
+from finlake.sources.fred.payloads import macro_series
 from finlake.sources.news.client import NewsTransport
 from finlake.sources.news.feeds import Feed, load_feeds
 from finlake.sources.sec.client import SecTransport
@@ -33,6 +35,9 @@ class FinlakeResource(dg.ConfigurableResource):
     )
     refetch_sessions: int = Field(
         default=5, description="Sessions re-fetched on every run (Yahoo revises late bars)."
+    )
+    macro_series: list[str] | None = Field(
+        default=None, description="FRED series ids; None = FINLAKE_MACRO_SERIES or the default."
     )
     retention_days: dict[str, int] = Field(
         default_factory=lambda: dict(DEFAULT_RETENTION_DAYS),
@@ -87,6 +92,19 @@ class FinlakeResource(dg.ConfigurableResource):
         from finlake.sources.news.sample import SampleNews
 
         return SampleNews(clock, self.settings().universe)
+
+    def fred_series(self) -> tuple[str, ...]:
+        return macro_series(self.macro_series)
+
+    def fred_transport(self) -> FredTransport:
+        """Live FRED (FRED_API_KEY, shared rate limit) or the sample FRED world at now()."""
+        if self.source == "live":
+            from finlake.sources.fred.client import LiveFredTransport
+
+            return LiveFredTransport(self.settings().home / ".locks" / "fred-rate")
+        from finlake.sources.fred.sample import SampleFred
+
+        return SampleFred(self.now())
 
     def sec_transport(self) -> SecTransport:
         """Live EDGAR (declared User-Agent, shared rate limit) or the sample EDGAR at now()."""

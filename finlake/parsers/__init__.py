@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from finlake.parsers import news, sec, yahoo
+from finlake.parsers import macro, news, sec, yahoo
 from finlake.parsers.base import ParseInput, ParseOutput
 
 PARSERS: dict[str, Callable[[ParseInput], ParseOutput]] = {
@@ -21,6 +21,8 @@ PARSERS: dict[str, Callable[[ParseInput], ParseOutput]] = {
     "sec-companyfacts": sec.parse_companyfacts_file,
     "sec-current-feed": sec.parse_feed,
     "rss": news.parse_rss_file,
+    "fred-observations": macro.parse_fred_observations,
+    "fed-press": macro.parse_fed_press,
 }
 
 __all__ = ["PARSERS", "ParseInput", "ParseOutput"]

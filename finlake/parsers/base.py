@@ -15,6 +15,7 @@ class ParseInput:
     path: Path | None = None  # where the bytes came from (some kinds read identifiers from it)
     accession_number: str | None = None  # the filing wrapping a document (sec-form4)
     filing_date: dt.date | None = None
+    series_id: str | None = None  # fred-observations: the series (else from the file name)
 
 
 @dataclass

@@ -36,7 +36,14 @@ class EmptyPayloadError(SourceError):
 
 
 class RetryableSourceError(SourceError):
-    """Rate limiting, a 5xx or a network failure: worth retrying after a backoff."""
+    """Rate limiting, a 5xx or a network failure: worth retrying after a backoff (at least
+    `retry_after` seconds when the server said so)."""
+
+    def __init__(
+        self, message: str, payload: RawPayload | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, payload)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,22 @@ process using the same file shares one budget.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from email.utils import parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 from filelock import FileLock
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
 
 from finlake.sources.base import HttpExchange, RetryableSourceError, SourceError
 
@@ -43,11 +52,27 @@ class CrossProcessRateLimiter:
         return max(wait, 0.0)
 
 
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    """The server's Retry-After (seconds or an HTTP date), if it sent one."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        return max((parsedate_to_datetime(value) - dt.datetime.now(dt.UTC)).total_seconds(), 0.0)
+    except (TypeError, ValueError):
+        return None
+
+
 class HttpGetter:
-    """GET with a declared User-Agent, a shared rate limit and retries with backoff + jitter.
+    """GET with a declared User-Agent, a shared rate limit and retries with backoff + jitter,
+    never sooner than a Retry-After the server sent.
 
     `classify` turns a response into a RetryableSourceError (rate limited, server error), a
-    SourceError, or None to accept it; 404s are returned to the caller to judge."""
+    SourceError, or None to accept it; 404s are returned to the caller to judge. Query
+    parameters named in `secret_params` (API keys) are sent but never appear in the returned
+    exchange or in error messages."""
 
     def __init__(
         self,
@@ -59,6 +84,7 @@ class HttpGetter:
         backoff_s: float = 2.0,
         timeout_s: float = 30.0,
         transport: httpx.BaseTransport | None = None,
+        secret_params: frozenset[str] = frozenset(),
     ) -> None:
         self.client = httpx.Client(
             headers=headers, timeout=timeout_s, follow_redirects=True, transport=transport
@@ -67,23 +93,44 @@ class HttpGetter:
         self.classify = classify
         self.attempts = attempts
         self.backoff_s = backoff_s
+        self.secret_params = secret_params
+        self._backoff = wait_exponential_jitter(multiplier=backoff_s, max=120, jitter=backoff_s)
 
-    def get(self, url: str, headers: dict[str, str] | None = None) -> HttpExchange:
+    def _wait(self, state: RetryCallState) -> float:
+        hint = getattr(state.outcome.exception(), "retry_after", None) if state.outcome else None
+        return max(self._backoff(state), hint or 0.0)
+
+    def get(
+        self,
+        url: str,
+        headers: dict[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> HttpExchange:
         retrying = Retrying(
             retry=retry_if_exception_type(RetryableSourceError),
-            wait=wait_exponential_jitter(multiplier=self.backoff_s, max=120, jitter=self.backoff_s),
+            wait=self._wait,
             stop=stop_after_attempt(self.attempts),
             reraise=True,
         )
-        return retrying(self._once, url, headers or {})
+        return retrying(self._once, url, headers or {}, dict(params or {}))
 
-    def _once(self, url: str, headers: dict[str, str]) -> HttpExchange:
+    def _once(self, url: str, headers: dict[str, str], params: dict[str, str]) -> HttpExchange:
+        public = {k: v for k, v in params.items() if k not in self.secret_params}
+        shown = f"{url}?{urlencode(sorted(public.items()))}" if public else url
         self.limiter.acquire()
         try:
-            response = self.client.get(url, headers=headers)
-        except httpx.TransportError as exc:
-            raise RetryableSourceError(f"GET {url}: {type(exc).__name__}: {exc}") from exc
+            response = self.client.get(url, headers=headers, params=params or None)
+        except httpx.TransportError as exc:  # from None: the cause's text may hold the key
+            detail = self._scrub(f"{type(exc).__name__}: {exc}", params)
+            raise RetryableSourceError(f"GET {shown}: {detail}") from None
         if (problem := self.classify(response)) is not None:
+            problem.args = (self._scrub(str(problem), params),)
             raise problem
         kept = {k: response.headers[k] for k in VALIDATORS if k in response.headers}
-        return HttpExchange(url, {}, response.status_code, response.content, kept)
+        return HttpExchange(shown, public, response.status_code, response.content, kept)
+
+    def _scrub(self, message: str, params: Mapping[str, str]) -> str:
+        for name in self.secret_params:
+            if params.get(name):
+                message = message.replace(params[name], "***")
+        return message

@@ -194,3 +194,52 @@ def test_retention_command_lists_then_applies(home, lake):
     assert 0 < lake.scan(NEWS_ARTICLES).collect().height < stored
     wrong = CliRunner().invoke(main, ["retention", "--keep", "news_articles"])
     assert wrong.exit_code != 0 and "TARGET=DAYS" in wrong.output
+
+
+def test_parse_fred_observations_plain_and_alfred(realdata, tmp_path):
+    fred = realdata / "fred"
+    doc, rejected = _parse_json("fred-observations", str(fred / "observations_GDP_2025-01-20.json"))
+    rows = doc["macro_observations"]
+    assert rejected == "" and len(rows) == 315 and {r["series_id"] for r in rows} == {"GDP"}
+    q3 = next(r for r in rows if r["date"] == "2024-07-01")
+    assert (q3["value"], q3["realtime_start"], q3["realtime_end"]) == (
+        29374.914,
+        "2024-12-19",
+        "2024-12-19",
+    )
+    doc, _ = _parse_json(
+        "fred-observations", str(fred / "observations_GDP_alfred_all_vintages.json")
+    )
+    assert len(doc["macro_observations"]) == 3201
+    first = doc["macro_observations"][0]
+    assert (first["date"], first["value"], first["realtime_end"]) == (
+        "1946-01-01",
+        199.7,
+        "1996-01-18",
+    )
+    renamed = tmp_path / "download.json"
+    renamed.write_bytes((fred / "observations_GDP_2025-01-20.json").read_bytes())
+    unnamed = CliRunner().invoke(main, ["parse", "fred-observations", str(renamed)])
+    assert unnamed.exit_code != 0 and "--series" in unnamed.output
+    named, _ = _parse_json("fred-observations", str(renamed), "--series", "GDP")
+    assert len(named["macro_observations"]) == 315
+    bad = CliRunner().invoke(main, ["parse", "fred-observations", str(renamed), "--series", "x;"])
+    assert bad.exit_code != 0 and "invalid FRED series id" in bad.output
+
+
+def test_parse_fed_press_reads_decisions_from_pages_beside_the_feed(tmp_path):
+    import datetime as dt
+
+    from finlake.sources.news.sample import SampleNews
+
+    news = SampleNews(dt.datetime(2025, 12, 10, 19, 30, tzinfo=dt.UTC))
+    feed = tmp_path / "press_monetary.xml"
+    feed.write_bytes(news.get("https://www.federalreserve.gov/feeds/press_monetary.xml").body)
+    page = "https://www.federalreserve.gov/newsevents/pressreleases/monetary20251210a.htm"
+    (tmp_path / "monetary20251210a.htm").write_bytes(news.get(page).body)
+    doc, rejected = _parse_json("fed-press", str(feed))
+    events = doc["policy_events"]
+    assert rejected == "" and len(events) == 20
+    decided = [e for e in events if e["action"]]
+    assert [(e["url"], e["change_bps"], e["target_high"]) for e in decided] == [(page, -25, 3.75)]
+    assert sum(e["is_fomc_statement"] for e in events) > 1  # older ones without a page beside

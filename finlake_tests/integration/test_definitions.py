@@ -35,6 +35,11 @@ def test_definitions_load(definitions):
         "bronze/news_payloads",
         "silver/news_articles",
         "gold/news_sentiment_daily",
+        "bronze/fred_payloads",
+        "silver/macro_observations",
+        "bronze/fed_payloads",
+        "silver/policy_events",
+        "silver/fomc_meetings",
     } <= keys
     assert definitions.resolve_job_def("news_hourly_job").partitions_def == news_hours
     assert definitions.resolve_schedule_def("news_hourly").cron_schedule == "5 * * * *"
@@ -45,6 +50,10 @@ def test_definitions_load(definitions):
     checks = {k.name for k in definitions.resolve_asset_graph().asset_check_keys}
     assert {"universe_coverage", "unique_ticker_date", "freshness"} <= checks
     assert {"one_row_per_story", "dated_by_their_feed"} <= checks
+    assert {"one_value_per_vintage_day", "series_are_current"} <= checks
+    assert {"statements_have_decisions", "statements_match_meetings"} <= checks
+    assert definitions.resolve_sensor_def("fed_monetary_feed").minimum_interval_seconds >= 300
+    assert definitions.resolve_schedule_def("macro_daily").cron_schedule == "0 9 * * *"
 
 
 def test_partitions_are_exactly_the_xnys_sessions_2000_2027():

@@ -7,7 +7,8 @@ def test_demo_builds_a_queryable_lakehouse_through_dagster_runs(home):
     result = run_demo(home, years=0.05, echo=lines.append)
     assert all(ok for _, _, ok, _ in result.runs)
     # prices (backfill, adjusted, indicators) + SEC (companies, backfill, daily) + news (2)
-    assert len(result.runs) == 3 + 3 + DAILY_RUNS + 2
+    # + macro + policy
+    assert len(result.runs) == 3 + 3 + DAILY_RUNS + 2 + 2
     assert result.checks
     assert all(passed for _, _, severity, passed in result.checks if severity == "ERROR")
     text = "\n".join(lines)
@@ -25,6 +26,11 @@ def test_demo_builds_a_queryable_lakehouse_through_dagster_runs(home):
         "news_articles",
         "news_sentiment_daily",
         "most_negative_headline",
+        "macro_observations",
+        "policy_events",
+        "fomc_meetings",
+        "first_release",
+        "target_high",
     ):
         assert word in text
     con = Catalog(home).connect()

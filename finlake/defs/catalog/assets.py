@@ -6,8 +6,10 @@ import polars as pl
 
 from finlake.catalog import Catalog
 from finlake.defs.indicators.assets import INDICATORS_KEY
+from finlake.defs.macro.assets import MACRO_KEY
 from finlake.defs.metadata import markdown_preview
 from finlake.defs.news.assets import NEWS_ARTICLES_KEY, NEWS_SENTIMENT_KEY
+from finlake.defs.policy.assets import FOMC_MEETINGS_KEY, POLICY_EVENTS_KEY
 from finlake.defs.prices.assets import (
     CORPORATE_ACTIONS_KEY,
     PRICES_ADJUSTED_KEY,
@@ -32,6 +34,9 @@ CATALOG_KEY = dg.AssetKey(["catalog", "duckdb"])
         *SILVER_KEYS.values(),
         NEWS_ARTICLES_KEY,
         NEWS_SENTIMENT_KEY,
+        MACRO_KEY,
+        POLICY_EVENTS_KEY,
+        FOMC_MEETINGS_KEY,
     ],
     group_name="catalog",
     pool="duckdb",

@@ -40,5 +40,7 @@ def log_quarantine(context: dg.AssetExecutionContext, rejected: pl.DataFrame, da
 
 
 def _partition_label(context: dg.AssetExecutionContext) -> str:
+    if not context.has_partition_key_range:
+        return "-"  # an unpartitioned asset (macro, policy)
     keys = context.partition_keys
     return keys[0] if len(keys) == 1 else f"{keys[0]}...{keys[-1]}"

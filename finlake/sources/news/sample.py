@@ -3,7 +3,8 @@
 Sample mode must run the parser live mode runs (feedparser on the bytes), so this module answers
 the registry's RSS URLs with bodies built to the structure of real captures
 (../shared/realdata/rss): Yahoo's per-ticker headline RSS, MarketWatch and CNBC market RSS, SEC
-press releases, EDGAR's current 8-K Atom page, the Fed's press RSS and BLS's "latest numbers".
+press releases, EDGAR's current 8-K Atom page, the Fed's press RSS (and the FOMC statement pages
+its items link to, on the real meeting calendar) and BLS's "latest numbers".
 
 The world is synthetic and deterministic: every day (ET) of every stream is generated from its own
 seed (random.Random seeded with crc32 of a stable string), lazily and cached, so the same URL at
@@ -33,6 +34,7 @@ from html import escape
 from urllib.parse import parse_qs, quote, urlsplit
 
 from finlake.calendar import NY, edgar, nyse
+from finlake.sources.fed.meetings import FomcMeeting, load_meetings
 from finlake.sources.news.client import FeedResponse
 from finlake.sources.news.feeds import DEFAULT_FEEDS, load_feeds
 from finlake.sources.sec.eight_k import EIGHT_K_ITEMS
@@ -1257,10 +1259,15 @@ class _Meeting:
     change: int  # basis points
     lower: float  # target range lower bound after the decision
     projections: bool
+    first: dt.date  # first day (the same day for a one-day meeting)
 
     @property
     def range_text(self) -> str:
-        return f"{_fraction(self.lower)} to {_fraction(self.lower + 0.25)} percent"
+        return _range_text(self.lower)
+
+
+def _range_text(lower: float) -> str:
+    return f"{_fraction(lower)} to {_fraction(lower + 0.25)} percent"
 
 
 def _fraction(x: float) -> str:
@@ -1271,10 +1278,13 @@ def _fraction(x: float) -> str:
     return f"{whole}-{frac}" if frac else str(whole)
 
 
-_RATE_PATH = {  # (year, meeting) -> bps, a real-ish path; later years are drawn
+# (year, meeting) -> bps, the real path with intermeeting moves folded into the next scheduled
+# meeting (2020's March cuts land on April 29); the lower bound starts at 2.0, so the upper bound
+# is the single target before December 2008. Later years are drawn.
+_RATE_PATH = {
     **{(2005, m): 25 for m in range(8)}, **{(2006, m): 25 for m in range(4)},
     (2007, 5): -50, (2007, 6): -25, (2007, 7): -25,
-    (2008, 0): -125, (2008, 1): -75, (2008, 2): -25, (2008, 6): -100, (2008, 7): -100,
+    (2008, 0): -125, (2008, 1): -75, (2008, 2): -25, (2008, 6): -100, (2008, 7): -75,
     (2015, 7): 25, (2016, 7): 25, (2017, 1): 25, (2017, 3): 25, (2017, 7): 25,
     (2018, 1): 25, (2018, 3): 25, (2018, 5): 25, (2018, 7): 25,
     (2019, 4): -25, (2019, 5): -25, (2019, 6): -25, (2020, 1): -150,
@@ -1288,8 +1298,21 @@ def _first_weekday_on_or_after(day: dt.date, weekday: int) -> dt.date:
     return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
 
 
+@cache
+def _real_fomc() -> dict[int, dict[dt.date, FomcMeeting]]:
+    """The real scheduled meetings that took place, by year and decision day."""
+    out: dict[int, dict[dt.date, FomcMeeting]] = {}
+    for m in load_meetings():
+        if not (m.unscheduled or m.cancelled):
+            out.setdefault(m.year, {})[m.end] = m
+    return out
+
+
 def _fomc_days(year: int) -> list[dt.date]:
-    """Eight second days a year, on the Fed's usual rhythm."""
+    """The real decision days where the calendar covers the year, else eight second days on
+    the Fed's usual rhythm."""
+    if year in _real_fomc():
+        return sorted(_real_fomc()[year])
     wed = 2
     return [
         _nth_weekday(year, 1, -1, wed),
@@ -1309,6 +1332,7 @@ def _fomc(year: int) -> tuple[_Meeting, ...]:
         return ()
     lower = _fomc(year - 1)[-1].lower if year > WORLD_START.year else 2.0
     rng = _rng("fomc", year)
+    real = _real_fomc().get(year, {})
     out = []
     for m, day in enumerate(_fomc_days(year)):
         if year <= 2025:
@@ -1317,8 +1341,19 @@ def _fomc(year: int) -> tuple[_Meeting, ...]:
             change = rng.choice((0, 0, 0, 0, 0, 0, -25, 25))
             change = max(change, -int(lower * 100))
         lower = round(lower + change / 100, 2)
-        out.append(_Meeting(day, day + dt.timedelta(days=21), change, lower, m in (1, 3, 5, 7)))
+        first = real[day].start if day in real else day - dt.timedelta(days=1)
+        projections = real[day].projections if day in real else m in (1, 3, 5, 7)
+        out.append(_Meeting(day, day + dt.timedelta(days=21), change, lower, projections, first))
     return tuple(out)
+
+
+def _span(first: dt.date, last: dt.date) -> str:
+    """'March 18', 'January 29-30' or 'January 31-February 1', as the Fed names meetings."""
+    if first == last:
+        return f"{last:%B} {last.day}"
+    if first.month == last.month:
+        return f"{first:%B} {first.day}-{last.day}"
+    return f"{first:%B} {first.day}-{last:%B} {last.day}"
 
 
 _FED_CATEGORIES = {
@@ -1374,18 +1409,14 @@ def _fed_year(year: int) -> tuple[_Story, ...]:
     rng = _rng("fed", year)
     drafts: list[tuple[dt.datetime, str, str]] = []  # (at, kind, title)
     for m in _fomc(year):
-        drafts.append((_et(m.day, 14 * 3600), "monetary", "Federal Reserve issues FOMC statement"))
-        first = m.day - dt.timedelta(days=1)
+        drafts.append((_et(m.day, 14 * 3600), "monetary", _STATEMENT_TITLE))
         if m.projections:
             title = (
                 "Federal Reserve Board and Federal Open Market Committee release economic "
-                f"projections from the {first:%B} {first.day}-{m.day.day} FOMC meeting"
+                f"projections from the {_span(m.first, m.day)} FOMC meeting"
             )
             drafts.append((_et(m.day, 14 * 3600 + 1), "monetary", title))
-        span = f"{first:%B} {first.day}-{m.day.day}, {year}"
-        if first.month != m.day.month:
-            span = f"{first:%B} {first.day}-{m.day:%B} {m.day.day}, {year}"
-        title = f"Minutes of the Federal Open Market Committee, {span}"
+        title = f"Minutes of the Federal Open Market Committee, {_span(m.first, m.day)}, {year}"
         drafts.append((_et(m.minutes, 14 * 3600), "monetary", title))
     for month in range(1, 13):
         day = _nth_weekday(year, month, 2, 1)
@@ -1411,7 +1442,9 @@ def _fed_year(year: int) -> tuple[_Story, ...]:
                 hour = rng.choice((10, 11, 14, 15, 16, 16.5))
                 drafts.append((_et(day, hour * 3600), kind, title))
         day += dt.timedelta(days=1)
-    drafts.sort()
+    # a statement on a discount-rate-minutes day (a Tuesday meeting) takes the later letter, so
+    # that the other releases keep their links
+    drafts.sort(key=lambda d: (d[0], d[1], d[2] == _STATEMENT_TITLE, d[2]))
     letters: dict[tuple[str, dt.date], int] = {}
     out = []
     for at, kind, title in drafts:
@@ -1421,6 +1454,203 @@ def _fed_year(year: int) -> tuple[_Story, ...]:
         link = _fed_link(kind, local, "abcdefghij"[n])
         out.append(_Story(at, link, title, title, "Federal Reserve", link, section=kind))
     return tuple(reversed(out))
+
+
+# =================================================================================================
+# FOMC statement pages, laid out as federalreserve.gov serves them (old statements included)
+
+_STATEMENT_TITLE = "Federal Reserve issues FOMC statement"
+_RANGE_START = dt.date(2008, 12, 16)  # the first decision stated as a target range
+_STATEMENT_URL = re.compile(
+    r"https://www\.federalreserve\.gov/newsevents/pressreleases/monetary(\d{8})[a-j]\.htm"
+)
+_LEADERS = (  # (until, chair, vice chair), listed first in every vote
+    (dt.date(2006, 2, 1), "Alan Greenspan, Chairman", "Timothy F. Geithner, Vice Chairman"),
+    (dt.date(2009, 1, 27), "Ben S. Bernanke, Chairman", "Timothy F. Geithner, Vice Chairman"),
+    (dt.date(2014, 2, 3), "Ben S. Bernanke, Chairman", "William C. Dudley, Vice Chairman"),
+    (dt.date(2018, 2, 5), "Janet L. Yellen, Chair", "William C. Dudley, Vice Chairman"),
+    (dt.date(2018, 6, 18), "Jerome H. Powell, Chair", "William C. Dudley, Vice Chairman"),
+    (dt.date.max, "Jerome H. Powell, Chair", "John C. Williams, Vice Chair"),
+)
+_OUTLOOKS = (
+    "Recent indicators suggest that economic activity has continued to expand at a solid pace. "
+    "Job gains have remained solid, and the unemployment rate has stayed low. Inflation remains "
+    "somewhat elevated.",
+    "Recent indicators suggest that growth of economic activity has moderated. Job gains have "
+    "slowed, and the unemployment rate has moved up but remains low. Inflation has eased over "
+    "the past year but remains elevated.",
+    "Information received since the Committee met indicates that the labor market has continued "
+    "to strengthen and that economic activity has been rising at a moderate rate. Inflation has "
+    "continued to run below the Committee's 2 percent longer-run objective.",
+)
+
+
+@lru_cache(maxsize=64)
+def _members(year: int) -> tuple[str, ...]:
+    """The year's other voting members, alphabetical as the statements list them. Invented,
+    like the world's other people, so that no real official casts an invented dissent."""
+    rng = _rng("fomc-members", year)
+    return tuple(
+        f"{rng.choice(_FIRST_NAMES)} {rng.choice('ABCDEFGHJKLMPRSTW')}. {last}"
+        for last in sorted(rng.sample(_LAST_NAMES, rng.randint(8, 10)))
+    )
+
+
+def _votes(m: _Meeting) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """(voting for, voting against, what the dissenters preferred); about one meeting in five
+    has one or two dissents."""
+    chair, vice = next((chair, vice) for until, chair, vice in _LEADERS if m.day < until)
+    members = _members(m.day.year)
+    rng = _rng("fomc-vote", m.day)
+    against: tuple[str, ...] = ()
+    if rng.random() < 0.2:
+        against = tuple(sorted(rng.sample(members, rng.choice((1, 1, 2))), key=members.index))
+    preference = _preference(m, rng) if against else ""
+    return (chair, vice, *(n for n in members if n not in against)), against, preference
+
+
+def _preference(m: _Meeting, rng: random.Random) -> str:
+    before = round(m.lower - m.change / 100, 2)
+    if m.day <= _RANGE_START:
+        if m.change:
+            return "preferred no change in the federal funds rate target at this meeting"
+        return "preferred an increase of 25 basis points in the federal funds rate target"
+    quarter = "the target range for the federal funds rate by 1/4 percentage point at this meeting"
+    if m.change == 0:
+        return f"preferred to {'lower' if before and rng.random() < 0.5 else 'raise'} {quarter}"
+    if abs(m.change) > 25 and rng.random() < 0.5:
+        return f"preferred to {'raise' if m.change > 0 else 'lower'} {quarter}"
+    target = _range_text(before)
+    return f"preferred to maintain the target range for the federal funds rate at {target}"
+
+
+def _decision(m: _Meeting) -> str:
+    """The decision sentence in the wording of the meeting's era."""
+    if m.day < _RANGE_START:
+        target = _fraction(m.lower + 0.25)
+        if not m.change:
+            return (
+                "The Federal Open Market Committee decided today to keep its target for the "
+                f"federal funds rate at {target} percent."
+            )
+        verb, by = "raise" if m.change > 0 else "lower", "by " if m.day.year < 2007 else ""
+        return (
+            f"The Federal Open Market Committee decided today to {verb} its target for the "
+            f"federal funds rate {by}{abs(m.change)} basis points to {target} percent."
+        )
+    if m.day == _RANGE_START:
+        return (
+            "The Federal Open Market Committee decided today to establish a target range for the "
+            f"federal funds rate of {m.range_text}."
+        )
+    if not m.change:
+        if m.day.year < 2012:
+            return (
+                "The Committee will maintain the target range for the federal funds rate at "
+                f"{m.range_text}."
+            )
+        return (
+            "In support of its goals, the Committee decided to maintain the target range for the "
+            f"federal funds rate at {m.range_text}."
+        )
+    size = abs(m.change)
+    points = f"{_fraction(size / 100)} percentage point{'s' if size > 100 else ''}"
+    return (
+        f"In support of its goals, the Committee decided to {'raise' if m.change > 0 else 'lower'} "
+        f"the target range for the federal funds rate by {points} to {m.range_text}."
+    )
+
+
+def _voting(m: _Meeting) -> str:
+    voters, against, preference = _votes(m)
+    subject = "monetary policy action were"
+    if m.day.year < 2017:
+        subject = f"FOMC {subject}:"
+    text = f"Voting for the {subject} {'; '.join(voters[:-1])}; and {voters[-1]}."
+    if against:
+        lead = "Voting against"
+        if m.day >= _RANGE_START:
+            lead += " this action" if m.day.year >= 2019 else " the action"
+        verb = "were" if len(against) > 1 else "was"
+        text += f" {lead} {verb} {' and '.join(against)}, who {preference}."
+    return text
+
+
+def _statement_page(m: _Meeting) -> bytes:
+    at = _et(m.day, 14 * 3600).astimezone(NY)
+    date = f"{m.day:%B %d, %Y}"
+    outlook = _OUTLOOKS[_rng("fomc-outlook", m.day).randrange(3)]
+    if m.change:  # a move follows a strong or a softening economy
+        outlook = _OUTLOOKS[0 if m.change > 0 else 1]
+    assess = (
+        "In assessing the appropriate stance of monetary policy, the Committee will continue to "
+        "monitor the implications of incoming information for the economic outlook."
+    )
+    if m.day <= _RANGE_START:
+        paragraphs = [_decision(m), outlook, assess]
+    elif m.day.year < 2012:
+        monitor = (
+            "The Committee will continue to monitor the economic outlook and financial "
+            "developments and will employ its policy tools as necessary to promote economic "
+            "recovery and price stability."
+        )
+        paragraphs = [outlook, f"{_decision(m)} {monitor}", assess]
+    else:
+        goals = (
+            "The Committee seeks to achieve maximum employment and inflation at the rate of "
+            f"2 percent over the longer run. {_decision(m)} In considering the extent and timing "
+            "of additional adjustments to the target range for the federal funds rate, the "
+            "Committee will carefully assess incoming data, the evolving outlook, and the "
+            "balance of risks."
+        )
+        paragraphs = [outlook, goals, assess]
+    paragraphs.append(_voting(m))
+    body = "".join(f"<p>{escape(p, quote=False)}</p>\n" for p in paragraphs)
+    if m.day.year >= 2012:
+        body += (
+            '<p>For media inquiries, please email <a href="mailto:media@frb.gov">media@frb.gov'
+            "</a> or call 202-452-2955.</p>\n"
+        )
+    if m.day >= dt.date(2015, 12, 16):  # the first implementation note
+        body += (
+            f'<p><a href="/newsevents/pressreleases/monetary{m.day:%Y%m%d}a1.htm">'
+            f"Implementation Note issued {date}</a></p>\n"
+        )
+    release = "For immediate release"
+    if m.day >= dt.date(2013, 3, 20):  # statements at 2 p.m. since then
+        release = f"For release at 2:00 p.m. {at:%Z}"
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>Federal Reserve Board - {_STATEMENT_TITLE}</title>\n</head>\n<body>\n"
+        '<div id="content" class="container container__main" role="main">\n'
+        '<div class="row">\n<div id="article">\n'
+        '<div class="heading col-xs-12 col-sm-8 col-md-8">\n'
+        f'<p class="article__time">{date}</p>\n'
+        f'<h3 class="title"><em>{_STATEMENT_TITLE}</em></h3>\n'
+        f'<p class="releaseTime">{release}</p>\n</div>\n'
+        '<div class="col-xs-12 col-sm-4 col-md-4 hidden-sm"></div>\n'
+        f'<div class="col-xs-12 col-sm-8 col-md-8">\n{body}</div>\n</div>\n</div>\n'
+        f'<div id="lastUpdate" class="lastUpdate">Last Update: {date}</div>\n'
+        "</div>\n</body>\n</html>\n"
+    ).encode()
+
+
+def _render_statement(url: str, as_of: dt.datetime) -> Rendered | None:
+    """The page behind an FOMC statement link of the Fed feeds, once it is out."""
+    match = _STATEMENT_URL.fullmatch(url)
+    if match is None:
+        return None
+    try:
+        day = dt.datetime.strptime(match[1], "%Y%m%d").date()
+    except ValueError:
+        return None
+    if not WORLD_START <= day <= _local_day(as_of):
+        return None
+    story = next((s for s in _fed_year(day.year) if s.url == url), None)
+    if story is None or story.title != _STATEMENT_TITLE or story.at > as_of:
+        return None
+    meeting = next(m for m in _fomc(day.year) if m.day == day)
+    return _statement_page(meeting), story.at
 
 
 # =================================================================================================
@@ -2216,7 +2446,9 @@ class SampleNews:
     Served: Yahoo headline RSS for any valid ticker (also several, `s=MSFT,GOOG`; universe
     tickers get the shared world, others a world of their own named after the caller's
     universe), MarketWatch top stories, CNBC, SEC press releases, EDGAR current 8-Ks (Atom),
-    the Fed's press_all / press_monetary and BLS latest numbers. Anything else is a 404.
+    the Fed's press_all / press_monetary, the FOMC statement page behind each statement link of
+    those feeds (HTML as federalreserve.gov serves it, once released) and BLS latest numbers.
+    Anything else is a 404.
     Responses carry a quoted ETag (body hash) and Last-Modified (newest item); a matching
     If-None-Match or an If-Modified-Since at or after the newest item gives a 304.
 
@@ -2254,6 +2486,8 @@ class SampleNews:
         name = _routes()[0].get(url)
         if name is not None:
             return _RENDERERS[name](self.as_of)
+        if (statement := _render_statement(url, self.as_of)) is not None:
+            return statement
         symbols = _yahoo_symbols(url)
         if symbols is None:
             return None

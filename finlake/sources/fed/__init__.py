@@ -1,0 +1,1 @@
+"""The Federal Reserve: the FOMC meeting calendar and its policy statements."""

@@ -1,0 +1,1 @@
+"""FRED / ALFRED: macro observations with their vintages."""
