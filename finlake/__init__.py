@@ -4,6 +4,8 @@ import finlake
 con = finlake.connect()          # read-only DuckDB connection with a view per dataset
 finlake.sql("SELECT ...")        # -> polars.DataFrame
 finlake.prices("AAPL", "2025-01-01", adjusted=True)
+finlake.indicators("AAPL", "2025-01-01", columns=["rsi_14", "sma_50"])
+finlake.features("AAPL")                                          # the features_daily mart
 finlake.fundamentals("AAPL", "Revenues", as_of="2024-06-30")   # point in time
 finlake.filings("MSFT", forms="8-K", text="guidance")
 finlake.news("NVDA", "2026-11-01", max_sentiment=-0.05)          # negative NVDA stories
@@ -14,8 +16,10 @@ finlake.policy_events("2025-01-01", statements_only=True)         # FOMC decisio
 
 from finlake.query import (
     connect,
+    features,
     filings,
     fundamentals,
+    indicators,
     macro,
     news,
     news_sentiment,
@@ -26,8 +30,10 @@ from finlake.query import (
 
 __all__ = [
     "connect",
+    "features",
     "filings",
     "fundamentals",
+    "indicators",
     "macro",
     "news",
     "news_sentiment",

@@ -9,12 +9,13 @@ a build fail or wait. Builds are serialized across processes by a file lock.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -26,6 +27,7 @@ from finlake.lake import Lake
 
 LOCK_TIMEOUT_S = 300
 META_TABLE = "_finlake_catalog"
+MODELS_TABLE = "_finlake_catalog_models"
 
 DUCKDB_TYPES: dict[type[pl.DataType], str] = {
     pl.String: "VARCHAR",
@@ -126,15 +128,20 @@ def dataset_view_sql(ds: Dataset, lake: Lake) -> tuple[str, bool]:
 @dataclass
 class BuildReport:
     path: Path
-    views: dict[str, bool]  # view name -> reads files
+    views: dict[str, bool]  # dataset view name -> reads files
     seconds: float
+    # SQL model -> None when its view was created, else why not (a broken models directory is
+    # reported under the directory's path)
+    models: dict[str, str | None] = field(default_factory=dict)
 
 
 class Catalog:
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, models_dir: Path | None = None) -> None:
+        """`models_dir`: the SQL models (None = $FINLAKE_MODELS_DIR or dbt_like_sql/)."""
         self.home = Path(home)
         self.path = self.home / "catalog" / "finlake.duckdb"
         self.lake = Lake(self.home / "lake")
+        self.models_dir = models_dir
 
     @contextmanager
     def _lock(self) -> Iterator[None]:
@@ -159,6 +166,7 @@ class Catalog:
                         con.execute(f'CREATE VIEW "{name}" AS {sql}')
                     for signature, sql in MACROS.items():
                         con.execute(f"CREATE MACRO {signature} AS TABLE {sql}")
+                    models = self._create_model_views(con)
                     con.execute(
                         f"CREATE TABLE {META_TABLE} AS SELECT * FROM (VALUES "
                         + ", ".join(f"({_sql_str(n)}, {str(r).lower()})" for n, r in views.items())
@@ -176,11 +184,39 @@ class Catalog:
             finally:
                 tmp.unlink(missing_ok=True)
                 Path(str(tmp) + ".wal").unlink(missing_ok=True)
-        return BuildReport(self.path, views, time.perf_counter() - started)
+        return BuildReport(self.path, views, time.perf_counter() - started, models)
+
+    def _create_model_views(self, con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+        """The SQL models' views, in dependency order. A broken models directory or a model
+        whose inputs are missing is recorded (also in MODELS_TABLE, with the files a file model
+        reads so is_stale notices them later), never a failed build."""
+        # imported here: finlake.models reads DERIVED_VIEWS and MACROS from this module
+        from finlake.models.run import create_views, file_pattern
+        from finlake.models.spec import ModelError, load_project, models_dir
+
+        root = self.models_dir if self.models_dir is not None else models_dir()
+        try:
+            project = load_project(root)
+        except ModelError as exc:
+            project, created = None, {str(root): str(exc)}
+        else:
+            created = create_views(con, project, self.lake.root)
+        con.execute(
+            f"CREATE TABLE {MODELS_TABLE} (model_name VARCHAR, materialized VARCHAR, "
+            "files VARCHAR, created BOOLEAN, reason VARCHAR)"
+        )
+        for model in project.models.values() if project else ():
+            files = file_pattern(self.lake.root, model) if model.writes_files else None
+            reason = created[model.name]
+            con.execute(
+                f"INSERT INTO {MODELS_TABLE} VALUES (?, ?, ?, ?, ?)",
+                [model.name, model.materialized, files, reason is None, reason],
+            )
+        return created
 
     def is_stale(self) -> bool:
-        """True when the file is missing, was built for another home, lacks a dataset, or shows a
-        dataset as empty that now has files."""
+        """True when the file is missing, was built for another home, lacks a dataset, shows a
+        dataset as empty that now has files, or lacks the view of a model whose files exist."""
         if not self.path.exists():
             return True
         try:
@@ -192,13 +228,18 @@ class Catalog:
             recorded = dict(
                 con.execute(f"SELECT view_name, reads_files FROM {META_TABLE}").fetchall()
             )
+            unbuilt_files = con.execute(
+                f"SELECT files FROM {MODELS_TABLE} WHERE files IS NOT NULL AND NOT created"
+            ).fetchall()
         except duckdb.Error:
             return True
         finally:
             con.close()
         if home != str(self.home) or set(recorded) != set(DATASETS):
             return True
-        return any(not recorded[name] and self.lake.has_data(ds) for name, ds in DATASETS.items())
+        if any(not recorded[name] and self.lake.has_data(ds) for name, ds in DATASETS.items()):
+            return True
+        return any(any(glob.iglob(files, recursive=True)) for (files,) in unbuilt_files)
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """A read-only connection to a fresh catalog (rebuilt first if stale). Timestamps come

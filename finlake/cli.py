@@ -1,4 +1,4 @@
-"""The `finlake` command line: demo, sql, parse."""
+"""The `finlake` command line: demo, sql, export, summary, quality, parse, retention, bench."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import polars as pl
 
 from finlake.sources.base import SourceError
+
+if TYPE_CHECKING:
+    from finlake.status import Location
 
 
 @click.group()
@@ -53,6 +57,129 @@ def sql(query: str, home: Path | None, fmt: str) -> None:
     else:
         with pl.Config(tbl_rows=100, tbl_cols=-1, tbl_hide_column_data_types=False):
             click.echo(df)
+
+
+@main.command()
+@click.argument("dataset")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet", "json"]),
+    help="Default: from the --out suffix. json writes one object per line.",
+)
+@click.option("--where", help="A SQL boolean expression over the view's columns.")
+@click.option("--home", type=click.Path(path_type=Path), help="Default: $FINLAKE_HOME.")
+def export(dataset: str, out: Path, fmt: str | None, where: str | None, home: Path | None) -> None:
+    """Write a catalog view (dataset, derived view or model) to a file, atomically."""
+    import duckdb
+
+    from finlake.export import FORMATS
+    from finlake.export import export as run_export
+
+    fmt = fmt or out.suffix.removeprefix(".").lower()
+    if fmt not in FORMATS:
+        raise click.BadParameter(
+            f"give --format {'|'.join(FORMATS)} (the --out suffix does not say)",
+            param_hint="--format",
+        )
+    try:
+        rows = run_export(dataset, out, fmt, where, home)
+    except (ValueError, duckdb.Error) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {rows} rows to {out.expanduser().resolve()}")
+
+
+def _home_with_data(home: Path | None) -> Path | None:
+    """The home, or None after saying there is nothing to report yet."""
+    from finlake.settings import resolve_home
+    from finlake.status import has_data
+
+    root = home.expanduser().resolve() if home else resolve_home()
+    if has_data(root):
+        return root
+    demo = "uv run finlake demo" + (f" --home {root}" if home else "")
+    click.echo(
+        f"No data in {root} yet: build the demo lakehouse with `{demo}` "
+        "or materialize assets with `uv run dg dev`."
+    )
+    return None
+
+
+def _print(frames: dict[str, pl.DataFrame], fmt: str) -> None:
+    """Tables with a title each, or one JSON object of lists of records."""
+    if fmt == "json":
+        doc = {title: json.loads(df.write_json()) for title, df in frames.items()}
+        click.echo(json.dumps(doc, indent=1))
+        return
+    config = pl.Config(
+        tbl_rows=-1,
+        tbl_cols=-1,
+        tbl_width_chars=200,
+        fmt_str_lengths=80,
+        tbl_hide_dataframe_shape=True,
+        tbl_hide_column_data_types=True,
+    )
+    with config:
+        for title, df in frames.items():
+            lists = [c for c, t in df.schema.items() if isinstance(t, pl.List)]
+            click.echo(f"{title}:\n{df.with_columns(pl.col(lists).list.join(', '))}\n")
+
+
+def _location(root: Path) -> Location | None:
+    """The code location's assets and checks when the home has a Dagster instance to read
+    them from. A definition that fails to load only costs the check results (with a warning):
+    it must not hide what the lake holds."""
+    from finlake.status import Location, has_instance
+
+    if not has_instance(root):
+        return None
+    try:
+        return Location.load()
+    except Exception as exc:
+        reasons = [
+            str(e).strip().splitlines()[0] for e in (exc, exc.__cause__) if e and str(e).strip()
+        ]
+        click.echo(
+            "warning: no check results, the Dagster definitions failed to load: "
+            + (" / ".join(reasons) or type(exc).__name__),
+            err=True,
+        )
+        return None
+
+
+@main.command()
+@click.option("--home", type=click.Path(path_type=Path), help="Default: $FINLAKE_HOME.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def summary(home: Path | None, fmt: str) -> None:
+    """Every dataset and model: files, rows, bytes, dates, freshness, failing checks."""
+    root = _home_with_data(home)
+    if root is None:
+        return
+    from finlake.status import summary as build_summary
+
+    _print({f"Datasets in {root}": build_summary(root, _location(root))}, fmt)
+
+
+@main.command()
+@click.option("--home", type=click.Path(path_type=Path), help="Default: $FINLAKE_HOME.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def quality(home: Path | None, fmt: str) -> None:
+    """Latest asset-check results per dataset and quarantined rows by dataset and reason."""
+    root = _home_with_data(home)
+    if root is None:
+        return
+    from finlake.status import check_results, has_instance, quarantine_counts
+
+    checks = check_results(root, _location(root))
+    frames = {"Asset checks": checks, "Quarantine": quarantine_counts(root)}
+    if fmt == "table":  # run ids shortened as the UI shows them
+        frames["Asset checks"] = checks.with_columns(pl.col("run_id").str.slice(0, 8))
+        if checks.is_empty():
+            del frames["Asset checks"]
+            if not has_instance(root):
+                click.echo(f"No Dagster runs recorded in {root}: no check results yet.\n")
+    _print(frames, fmt)
 
 
 @main.command()

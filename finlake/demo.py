@@ -69,6 +69,13 @@ LEFT JOIN macro_asof(current_date - INTERVAL 1 YEAR) a USING (series_id, date)
 WHERE l.series_id IN ('GDP', 'UNRATE', 'CPIAUCSL') AND l.date = DATE '2025-04-01'
 ORDER BY l.series_id"""
 
+FEATURES_QUERY = """\
+SELECT ticker, date, round(close, 2) AS close, round(100 * return_1d, 2) AS ret_pct,
+       round(rsi_14, 1) AS rsi_14, round(news_mean_compound, 2) AS news, macro_unrate,
+       macro_dgs10, round(pe_ratio, 1) AS pe, round(market_cap / 1e9) AS mcap_bn, days_since_8k
+FROM features_daily WHERE date = (SELECT max(date) FROM features_daily)
+ORDER BY mcap_bn DESC NULLS LAST"""
+
 POLICY_QUERY = """\
 SELECT meeting_date, action, change_bps, target_low, target_high, dissents
 FROM policy_events WHERE is_fomc_statement ORDER BY meeting_date DESC LIMIT 4"""
@@ -197,6 +204,7 @@ def run_demo(
         defs.resolve_job_def("macro_daily_job"),
     )
     execute("policy: Fed press feeds and FOMC decisions", defs.resolve_job_def("policy_job"))
+    execute("models: dbt_like_sql staging and marts", defs.resolve_job_def("models_job"))
     result.seconds = time.perf_counter() - started
     _summarize(result, settings, echo)
     return result
@@ -265,6 +273,12 @@ def _summarize(result: DemoResult, settings: Settings, echo: Callable[[str], Non
         echo(_table(con.sql(MACRO_QUERY).pl()))
         echo(f"\nThe latest FOMC decisions:\n{POLICY_QUERY}\n")
         echo(_table(con.sql(POLICY_QUERY).pl()))
+        echo(
+            "\nThe point-in-time feature mart (dbt_like_sql/marts/features_daily.sql), latest "
+            f"session:\n{FEATURES_QUERY}\n"
+        )
+        with pl.Config(tbl_cols=-1, tbl_width_chars=200):
+            echo(_table(con.sql(FEATURES_QUERY).pl()))
     finally:
         con.close()
     env = "" if settings.home == default_home("sample") else f"FINLAKE_HOME={settings.home} "
@@ -273,5 +287,7 @@ def _summarize(result: DemoResult, settings: Settings, echo: Callable[[str], Non
         f"  {env}uv run dg dev                 # the UI: lineage, partitions, checks, metadata\n"
         f'  {env}uv run finlake sql "SELECT * FROM prices_daily LIMIT 5"\n'
         f"  python -c 'import finlake; print(finlake.prices(\"AAPL\", adjusted=True).tail())'\n"
-        f'  python -c \'import finlake; print(finlake.news("NVDA", label="negative"))\''
+        f'  python -c \'import finlake; print(finlake.news("NVDA", label="negative"))\'\n'
+        f"  python -c 'import finlake; print(finlake.features(\"AAPL\").tail())'\n"
+        f"  {env}uv run finlake summary   # every dataset: rows, dates, failing checks"
     )

@@ -15,9 +15,16 @@ import duckdb
 import polars as pl
 
 from finlake.catalog import Catalog
+from finlake.datasets import INDICATORS_DAILY
 from finlake.settings import resolve_home
 from finlake.sources.fred.payloads import validate_series_id
 from finlake.universe import validate_ticker
+
+FEATURES_VIEW = "features_daily"
+
+
+class NotBuiltError(LookupError):
+    """A model view this home's catalog does not have yet: its job has not run there."""
 
 
 def _home(home: str | Path | None) -> Path:
@@ -51,15 +58,79 @@ def prices(
 ) -> pl.DataFrame:
     """Daily bars (split-adjusted; `adjusted=True` adds dividend adjustment), optionally for some
     tickers and an inclusive date range."""
-    names = _tickers(tickers)
     view = "prices_adjusted" if adjusted else "prices_daily"
+    return sql(*_panel(view, "*", tickers, start, end), home)
+
+
+def indicators(
+    tickers: str | Sequence[str] | None = None,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    *,
+    columns: str | Sequence[str] | None = None,
+    home: str | Path | None = None,
+) -> pl.DataFrame:
+    """Technical indicators per (ticker, session) (inclusive date range). `columns` keeps only
+    those indicators besides ticker and date; names are checked against the contract first, so
+    only known identifiers ever reach the SQL."""
+    select = _select(columns, INDICATORS_DAILY.column_names, INDICATORS_DAILY.name)
+    return sql(*_panel(INDICATORS_DAILY.name, select, tickers, start, end), home)
+
+
+def features(
+    tickers: str | Sequence[str] | None = None,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    *,
+    columns: str | Sequence[str] | None = None,
+    home: str | Path | None = None,
+) -> pl.DataFrame:
+    """The features_daily mart, one row per (ticker, session). The mart is a SQL model whose
+    columns may change, so `columns` is checked against the view's own columns, read on the same
+    snapshot the query runs on. Raises NotBuiltError until the models job has built it."""
+    con = connect(home)
+    try:
+        try:
+            known = [row[0] for row in con.sql(f"DESCRIBE {FEATURES_VIEW}").fetchall()]
+        except (duckdb.CatalogException, duckdb.IOException):  # no view, or no files under it
+            raise NotBuiltError(
+                f"{FEATURES_VIEW} is not built yet: run the models job "
+                "(uv run finlake demo builds it)"
+            ) from None
+        select = _select(columns, known, FEATURES_VIEW)
+        query, params = _panel(FEATURES_VIEW, select, tickers, start, end)
+        return con.sql(query, params=params).pl()
+    finally:
+        con.close()
+
+
+def _select(columns: str | Sequence[str] | None, known: Sequence[str], view: str) -> str:
+    """The select list for ticker, date and the wanted columns; unknown names are refused."""
+    if columns is None:
+        return "*"
+    wanted = [columns] if isinstance(columns, str) else list(columns)
+    unknown = [c for c in wanted if c not in known]
+    if unknown:
+        raise ValueError(f"{view} has no column {unknown}; its columns: {', '.join(known)}")
+    names = dict.fromkeys(["ticker", "date", *wanted])
+    return ", ".join('"' + name.replace('"', '""') + '"' for name in names)
+
+
+def _panel(
+    view: str,
+    select: str,
+    tickers: str | Sequence[str] | None,
+    start: dt.date | str | None,
+    end: dt.date | str | None,
+) -> tuple[str, dict]:
+    """A (ticker, date) panel query with bound tickers and an inclusive date range."""
     query = (
-        f"SELECT * FROM {view} WHERE (len($tickers) = 0 OR list_contains($tickers, ticker)) "
+        f"SELECT {select} FROM {view} "
+        "WHERE (len($tickers) = 0 OR list_contains($tickers, ticker)) "
         "AND date >= coalesce(CAST($start AS DATE), DATE '0001-01-01') "
         "AND date <= coalesce(CAST($end AS DATE), DATE '9999-12-31') ORDER BY ticker, date"
     )
-    params = {"tickers": names, "start": _date(start), "end": _date(end)}
-    return sql(query, params, home)
+    return query, {"tickers": _tickers(tickers), "start": _date(start), "end": _date(end)}
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:
@@ -180,14 +251,7 @@ def news_sentiment(
     home: str | Path | None = None,
 ) -> pl.DataFrame:
     """Daily news sentiment per ticker and NYSE session (inclusive date range)."""
-    query = (
-        "SELECT * FROM news_sentiment_daily "
-        "WHERE (len($tickers) = 0 OR list_contains($tickers, ticker)) "
-        "AND date >= coalesce(CAST($start AS DATE), DATE '0001-01-01') "
-        "AND date <= coalesce(CAST($end AS DATE), DATE '9999-12-31') ORDER BY ticker, date"
-    )
-    params = {"tickers": _tickers(tickers), "start": _date(start), "end": _date(end)}
-    return sql(query, params, home)
+    return sql(*_panel("news_sentiment_daily", "*", tickers, start, end), home)
 
 
 def macro(

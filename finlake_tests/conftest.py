@@ -52,3 +52,30 @@ def sample_provider() -> Callable[[dt.datetime], YahooProvider]:
         return YahooProvider(SampleChartTransport(as_of), clock=lambda: as_of)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory):
+    """The demo run once for the session (half a year of every domain, models built): its
+    DemoResult and printed lines. Tests that only read the lakehouse share it."""
+    import os
+
+    from finlake.demo import run_demo
+
+    home = tmp_path_factory.mktemp("demo") / "home"
+    lines: list[str] = []
+    saved = {k: os.environ.get(k) for k in ("FINLAKE_HOME", "FINLAKE_SOURCE")}
+    try:
+        result = run_demo(home, years=0.5, echo=lines.append)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return result, lines
+
+
+@pytest.fixture(scope="session")
+def demo_lake(demo_build) -> Path:
+    return demo_build[0].home

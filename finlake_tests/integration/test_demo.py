@@ -1,14 +1,14 @@
 from finlake.catalog import Catalog
-from finlake.demo import DAILY_RUNS, NEWS_HOURS, run_demo
+from finlake.demo import DAILY_RUNS, NEWS_HOURS
 
 
-def test_demo_builds_a_queryable_lakehouse_through_dagster_runs(home):
-    lines: list[str] = []
-    result = run_demo(home, years=0.05, echo=lines.append)
+def test_demo_builds_a_queryable_lakehouse_through_dagster_runs(demo_build):
+    result, lines = demo_build
+    home = result.home
     assert all(ok for _, _, ok, _ in result.runs)
     # prices (backfill, adjusted, indicators) + SEC (companies, backfill, daily) + news (2)
-    # + macro + policy
-    assert len(result.runs) == 3 + 3 + DAILY_RUNS + 2 + 2
+    # + macro + policy + models
+    assert len(result.runs) == 3 + 3 + DAILY_RUNS + 2 + 2 + 1
     assert result.checks
     assert all(passed for _, _, severity, passed in result.checks if severity == "ERROR")
     text = "\n".join(lines)
@@ -31,6 +31,8 @@ def test_demo_builds_a_queryable_lakehouse_through_dagster_runs(home):
         "fomc_meetings",
         "first_release",
         "target_high",
+        "features_daily",
+        "mcap_bn",
     ):
         assert word in text
     con = Catalog(home).connect()
