@@ -93,7 +93,10 @@ def targets(home: Path) -> list[Target]:
     for folder in _model_dirs(lake):
         files = sorted(f for f in folder.rglob("*.parquet") if not f.name.startswith("."))
         frame = pl.scan_parquet(files, hive_partitioning=False) if files else pl.LazyFrame()
-        column = "date" if "date" in frame.collect_schema() else None
+        schema = frame.collect_schema()
+        column = next((c for c in DEFAULT_TIME_COLUMNS if c in schema), None) or next(
+            (c for c, t in schema.items() if t == pl.Date), None
+        )
         out.append(Target(folder.name, MODELS_DIR, files, frame, column))
     return out
 
