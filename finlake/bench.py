@@ -14,8 +14,11 @@ import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -30,8 +33,14 @@ from finlake.pipelines.prices import (
     silver_from_payloads,
 )
 from finlake.schemas.prices import CORPORATE_ACTIONS_SCHEMA, PRICES_DAILY_SCHEMA
+from finlake.settings import Settings
 from finlake.sources.yahoo.provider import YahooProvider
 from finlake.sources.yahoo.sample import SampleChartTransport
+
+if TYPE_CHECKING:
+    from dagster import DagsterInstance, JobDefinition
+
+    from finlake.universe import Security
 
 END = dt.date(2026, 11, 20)  # a fixed last session keeps runs comparable
 
@@ -140,20 +149,13 @@ def bench_session(tickers: int = 500, history: int = 252) -> dict[str, float]:
     from finlake.catalog import Catalog
     from finlake.definitions import build_defs
     from finlake.defs.resources import FinlakeResource
-    from finlake.instance import instance_for
-    from finlake.settings import Settings
     from finlake.universe import Security
 
     names = synthetic_tickers(tickers)
     cal = nyse()
     days = cal.sessions_back(END, history + 1)
     as_of = cal.session_close(END) + dt.timedelta(hours=2)
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            home=Path(tmp), source="sample", universe=tuple(Security(n, n) for n in names)
-        )
-        settings.ensure_home()
-        instance = instance_for(settings)
+    with _sample_home(tuple(Security(n, n) for n in names)) as (settings, instance):
         lake = Lake(settings.lake_dir)
         provider = YahooProvider(SampleChartTransport(as_of), clock=lambda: as_of)
         with Timer() as setup:
@@ -164,25 +166,17 @@ def bench_session(tickers: int = 500, history: int = 252) -> dict[str, float]:
             build_adjusted(lake, names)
             Catalog(settings.home).build()
         resource_ = FinlakeResource(
-            home=tmp, source="sample", universe=names, sample_as_of=as_of.isoformat()
+            home=str(settings.home), source="sample", universe=names, sample_as_of=as_of.isoformat()
         )
         job = build_defs(resource_).resolve_job_def("prices_daily_job")
-        with Timer() as run_time:
-            run = job.execute_in_process(
-                instance=instance,
-                partition_key=END.isoformat(),
-                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-            )
-        if not run.success:
-            raise RuntimeError("the benchmark run failed")
-        steps = _step_seconds(instance, run.run_id)
+        run_seconds, steps = _timed_run(job, instance, partition_key=END.isoformat())
         rows = lake.scan(PRICES_DAILY).select(pl.len()).collect().item()
     return {
         "tickers": tickers,
         "history_sessions": history,
         "rows_in_lake": rows,
         "setup_seconds": round(setup.seconds, 1),
-        "run_wall_seconds": round(run_time.seconds, 2),
+        "run_wall_seconds": round(run_seconds, 2),
         **{f"step_{k}_s": v for k, v in steps.items()},
         "peak_rss_mb": round(peak_rss_mb()),
     }
@@ -195,19 +189,15 @@ def bench_news(hours: int = 168) -> dict[str, float]:
     from finlake.definitions import build_defs
     from finlake.defs.partitions import HOUR_FORMAT
     from finlake.defs.resources import FinlakeResource
-    from finlake.instance import instance_for
-    from finlake.settings import Settings
     from finlake.universe import DEFAULT_UNIVERSE
 
     last = nyse().session_close(END).replace(minute=0)
     first = last - dt.timedelta(hours=hours)
-    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(home=Path(tmp), source="sample", universe=DEFAULT_UNIVERSE)
-        settings.ensure_home()
-        instance = instance_for(settings)
+    with _sample_home(DEFAULT_UNIVERSE) as (settings, instance):
         finlake = FinlakeResource(
-            home=tmp, source="sample", sample_as_of=(last + dt.timedelta(minutes=30)).isoformat()
+            home=str(settings.home),
+            source="sample",
+            sample_as_of=(last + dt.timedelta(minutes=30)).isoformat(),
         )
         job = build_defs(finlake).resolve_job_def("news_hourly_job")
         tags = {
@@ -216,23 +206,17 @@ def bench_news(hours: int = 168) -> dict[str, float]:
                 HOUR_FORMAT
             ),
         }
-        with Timer() as backfill:
-            run = job.execute_in_process(instance=instance, tags=tags, run_config=quiet)
-        backfill_steps = _step_seconds(instance, run.run_id)
-        with Timer() as hourly:
-            latest = job.execute_in_process(
-                instance=instance, partition_key=last.strftime(HOUR_FORMAT), run_config=quiet
-            )
-        if not (run.success and latest.success):
-            raise RuntimeError("the benchmark run failed")
-        hourly_steps = _step_seconds(instance, latest.run_id)
+        backfill_seconds, backfill_steps = _timed_run(job, instance, tags=tags)
+        hourly_seconds, hourly_steps = _timed_run(
+            job, instance, partition_key=last.strftime(HOUR_FORMAT)
+        )
         articles = Lake(settings.lake_dir).scan(NEWS_ARTICLES).select(pl.len()).collect().item()
     return {
         "hours": hours,
         "articles_stored": articles,
-        "backfill_wall_seconds": round(backfill.seconds, 2),
+        "backfill_wall_seconds": round(backfill_seconds, 2),
         **{f"backfill_{k}_s": v for k, v in backfill_steps.items() if "news" in k},
-        "hourly_wall_seconds": round(hourly.seconds, 2),
+        "hourly_wall_seconds": round(hourly_seconds, 2),
         **{f"hourly_{k}_s": v for k, v in hourly_steps.items() if "news" in k},
         "peak_rss_mb": round(peak_rss_mb()),
     }
@@ -244,34 +228,50 @@ def bench_macro() -> dict[str, float]:
     from finlake.datasets import MACRO_OBSERVATIONS
     from finlake.definitions import build_defs
     from finlake.defs.resources import FinlakeResource
-    from finlake.instance import instance_for
-    from finlake.settings import Settings
     from finlake.universe import DEFAULT_UNIVERSE
 
     first = dt.datetime.combine(END, dt.time(15), dt.UTC)
-    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    monday = first + dt.timedelta(days=3)  # END is a Friday
     out: dict[str, float] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(home=Path(tmp), source="sample", universe=DEFAULT_UNIVERSE)
-        settings.ensure_home()
-        instance = instance_for(settings)
-        monday = first + dt.timedelta(days=3)  # END is a Friday
+    with _sample_home(DEFAULT_UNIVERSE) as (settings, instance):
+        lake = Lake(settings.lake_dir)
         for label, clock in (("full_load", first), ("next_business_day", monday)):
-            finlake = FinlakeResource(home=tmp, source="sample", sample_as_of=clock.isoformat())
+            finlake = FinlakeResource(
+                home=str(settings.home), source="sample", sample_as_of=clock.isoformat()
+            )
             job = build_defs(finlake).resolve_job_def("macro_daily_job")
-            with Timer() as timer:
-                run = job.execute_in_process(instance=instance, run_config=quiet)
-            if not run.success:
-                raise RuntimeError("the benchmark run failed")
-            out[f"{label}_wall_seconds"] = round(timer.seconds, 2)
-            steps = _step_seconds(instance, run.run_id)
+            seconds, steps = _timed_run(job, instance)
+            out[f"{label}_wall_seconds"] = round(seconds, 2)
             out |= {f"{label}_{k}_s": v for k, v in steps.items() if "fred" in k or "macro" in k}
-            lake = Lake(settings.lake_dir)
             out[f"{label}_rows"] = lake.scan(MACRO_OBSERVATIONS).select(pl.len()).collect().item()
     return {**out, "peak_rss_mb": round(peak_rss_mb())}
 
 
-def _step_seconds(instance, run_id: str) -> dict[str, float]:
+@contextmanager
+def _sample_home(universe: tuple[Security, ...]) -> Iterator[tuple[Settings, DagsterInstance]]:
+    """A throwaway sample-mode home and its Dagster instance."""
+    from finlake.instance import instance_for
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(home=Path(tmp), source="sample", universe=universe)
+        settings.ensure_home()
+        yield settings, instance_for(settings)
+
+
+def _timed_run(
+    job: JobDefinition, instance: DagsterInstance, **kwargs: Any
+) -> tuple[float, dict[str, float]]:
+    """Execute `job` quietly in process; its wall seconds and seconds per step."""
+    from finlake.demo import QUIET
+
+    with Timer() as timer:
+        run = job.execute_in_process(instance=instance, run_config=QUIET, **kwargs)
+    if not run.success:
+        raise RuntimeError("the benchmark run failed")
+    return timer.seconds, _step_seconds(instance, run.run_id)
+
+
+def _step_seconds(instance: DagsterInstance, run_id: str) -> dict[str, float]:
     starts, out = {}, {}
     for entry in instance.all_logs(run_id):
         event = entry.dagster_event

@@ -96,8 +96,13 @@ def duckdb_type(dtype: pl.DataType) -> str:
     return DUCKDB_TYPES[dtype.base_type()]
 
 
-def _sql_str(value: str) -> str:
+def sql_string(value: str) -> str:
+    """A SQL string literal (paths and names in DDL, where parameters cannot be bound)."""
     return "'" + value.replace("'", "''") + "'"
+
+
+def sql_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def dataset_view_sql(ds: Dataset, lake: Lake) -> tuple[str, bool]:
@@ -120,7 +125,7 @@ def dataset_view_sql(ds: Dataset, lake: Lake) -> tuple[str, bool]:
         f"'{c}': {duckdb_type(ds.schema[c]) if c in ds.schema else 'VARCHAR'}" for c in hive_cols
     )
     options = f", hive_partitioning = true, hive_types = {{{hive_types}}}" if hive_cols else ""
-    source = f"read_parquet({_sql_str(lake.file_pattern(ds))}{options})"
+    source = f"read_parquet({sql_string(lake.file_pattern(ds))}{options})"
     select = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in cols)
     return f"SELECT {select} FROM {source}", True
 
@@ -169,13 +174,15 @@ class Catalog:
                     models = self._create_model_views(con)
                     con.execute(
                         f"CREATE TABLE {META_TABLE} AS SELECT * FROM (VALUES "
-                        + ", ".join(f"({_sql_str(n)}, {str(r).lower()})" for n, r in views.items())
+                        + ", ".join(
+                            f"({sql_string(n)}, {str(r).lower()})" for n, r in views.items()
+                        )
                         + ") t(view_name, reads_files)"
                     )
-                    built_at = _sql_str(dt.datetime.now(dt.UTC).isoformat())
+                    built_at = sql_string(dt.datetime.now(dt.UTC).isoformat())
                     con.execute(
                         f"CREATE TABLE {META_TABLE}_info AS SELECT "
-                        f"{_sql_str(str(self.home))} AS home, TIMESTAMPTZ {built_at} AS built_at"
+                        f"{sql_string(str(self.home))} AS home, TIMESTAMPTZ {built_at} AS built_at"
                     )
                     con.execute("CHECKPOINT")
                 finally:
@@ -217,12 +224,25 @@ class Catalog:
     def is_stale(self) -> bool:
         """True when the file is missing, was built for another home, lacks a dataset, shows a
         dataset as empty that now has files, or lacks the view of a model whose files exist."""
-        if not self.path.exists():
+        con = self._open()
+        if con is None:
             return True
         try:
-            con = duckdb.connect(str(self.path), read_only=True)
+            return self._stale(con)
+        finally:
+            con.close()
+
+    def _open(self) -> duckdb.DuckDBPyConnection | None:
+        """A read-only connection to the current file; None if it is missing or unreadable."""
+        if not self.path.exists():
+            return None
+        try:
+            return duckdb.connect(str(self.path), read_only=True)
         except duckdb.Error:
-            return True
+            return None
+
+    def _stale(self, con: duckdb.DuckDBPyConnection) -> bool:
+        """is_stale on an open connection to the file."""
         try:
             home = con.execute(f"SELECT home FROM {META_TABLE}_info").fetchall()[0][0]
             recorded = dict(
@@ -233,8 +253,6 @@ class Catalog:
             ).fetchall()
         except duckdb.Error:
             return True
-        finally:
-            con.close()
         if home != str(self.home) or set(recorded) != set(DATASETS):
             return True
         if any(not recorded[name] and self.lake.has_data(ds) for name, ds in DATASETS.items()):
@@ -243,9 +261,13 @@ class Catalog:
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """A read-only connection to a fresh catalog (rebuilt first if stale). Timestamps come
-        back in UTC whatever the machine's zone (DuckDB's default is the local zone)."""
-        if self.is_stale():
+        back in UTC whatever the machine's zone (DuckDB's default is the local zone). A fresh
+        file is opened once: the staleness check runs on the connection returned."""
+        con = self._open()
+        if con is None or self._stale(con):
+            if con is not None:
+                con.close()
             self.build()
-        con = duckdb.connect(str(self.path), read_only=True)
+            con = duckdb.connect(str(self.path), read_only=True)
         con.execute("SET TimeZone = 'UTC'")
         return con

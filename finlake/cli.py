@@ -90,12 +90,18 @@ def export(dataset: str, out: Path, fmt: str | None, where: str | None, home: Pa
     click.echo(f"wrote {rows} rows to {out.expanduser().resolve()}")
 
 
+def _root(home: Path | None) -> Path:
+    """The --home given, else $FINLAKE_HOME (or the default home)."""
+    from finlake.settings import resolve_home
+
+    return home.expanduser().resolve() if home else resolve_home()
+
+
 def _home_with_data(home: Path | None) -> Path | None:
     """The home, or None after saying there is nothing to report yet."""
-    from finlake.settings import resolve_home
     from finlake.status import has_data
 
-    root = home.expanduser().resolve() if home else resolve_home()
+    root = _root(home)
     if has_data(root):
         return root
     demo = "uv run finlake demo" + (f" --home {root}" if home else "")
@@ -254,7 +260,6 @@ def retention(apply_: bool, keep: tuple[str, ...], home: Path | None) -> None:
     from finlake.catalog import Catalog
     from finlake.lake import Lake
     from finlake.retention import DEFAULT_RETENTION_DAYS, apply_retention
-    from finlake.settings import resolve_home
 
     policy = dict(DEFAULT_RETENTION_DAYS)
     for item in keep:
@@ -262,7 +267,7 @@ def retention(apply_: bool, keep: tuple[str, ...], home: Path | None) -> None:
         if not days.isdigit():
             raise click.BadParameter(f"{item!r}: expected TARGET=DAYS", param_hint="--keep")
         policy[target] = int(days)
-    root = home.expanduser().resolve() if home else resolve_home()
+    root = _root(home)
     try:
         plan = apply_retention(
             Lake(root / "lake"), policy, dt.datetime.now(dt.UTC), dry_run=not apply_

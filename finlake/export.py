@@ -17,6 +17,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.tokens import TokenType
 
+from finlake.catalog import sql_identifier, sql_string
 from finlake.query import connect
 
 # --format -> DuckDB COPY options (json: one object per line)
@@ -74,13 +75,13 @@ def export(
         views = catalog_views(con)
         if view not in views:
             raise ValueError(f"no view {view!r} in the catalog; one of: {', '.join(views)}")
-        query = 'SELECT * FROM "' + view.replace('"', '""') + '"'
+        query = f"SELECT * FROM {sql_identifier(view)}"
         if condition is not None:
             query += f" WHERE {condition}"
         out = Path(out).expanduser().resolve()
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.parent / f".{out.name}.{uuid.uuid4().hex}.tmp"
-        target = "'" + str(tmp).replace("'", "''") + "'"
+        target = sql_string(str(tmp))
         try:
             [(rows,)] = con.execute(f"COPY ({query}) TO {target} ({FORMATS[fmt]})").fetchall()
             os.replace(tmp, out)

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import hashlib
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -73,6 +74,41 @@ RAW_SCHEMA: dict[str, pl.DataType] = {
     "sha256": pl.String,
     "body": pl.Binary,
 }
+
+
+def raw_row(
+    source: str,
+    kind: str,
+    key: str,
+    url: str,
+    window: tuple[dt.date, dt.date],
+    fetched_at: dt.datetime,
+    run_id: str,
+    status: int,
+    body: bytes,
+) -> dict:
+    """One RAW_SCHEMA bronze row: a payload as received, with its hash."""
+    return {
+        "source": source,
+        "kind": kind,
+        "key": key,
+        "url": url,
+        "window_start": window[0],
+        "window_end": window[1],
+        "fetched_at": fetched_at,
+        "run_id": run_id,
+        "status": status,
+        "sha256": hashlib.sha256(body).hexdigest(),
+        "body": body,
+    }
+
+
+def stamp_run(rejects: pl.DataFrame, run_id: str) -> pl.DataFrame:
+    """Rejects with the run that quarantines them and when (the quarantine's run_id, time)."""
+    return rejects.with_columns(
+        pl.lit(run_id).alias("run_id"),
+        pl.lit(dt.datetime.now(dt.UTC), dtype=pl.Datetime("us", "UTC")).alias("time"),
+    )
 
 
 def check_partition_value(value: str) -> str:
@@ -368,6 +404,18 @@ class Lake:
                     _remove_empty_dir(path.parent)
                 else:
                     _atomic_write(QUARANTINE.conform(new), path)
+
+    def replace_quarantine(
+        self, dataset: str, rejects: pl.DataFrame, run_id: str, partitions: Iterable[str]
+    ) -> None:
+        """Replace one dataset's whole quarantine of `partitions` by the run's `rejects` (rejects
+        of other partitions are added to theirs)."""
+        parts = sorted(set(partitions))
+        scope = pl.DataFrame(
+            {"partition": parts, "ticker": [None] * len(parts)},
+            schema={"partition": pl.String, "ticker": pl.String},
+        )
+        self.write_quarantine(dataset, stamp_run(rejects, run_id), scope)
 
 
 def _parallel(fn, jobs: list) -> list:

@@ -94,8 +94,8 @@ def lake_as_of(source: Path, target: Path, session: dt.date) -> Path:
     def read(ds: Dataset) -> pl.DataFrame:
         return src.scan(ds).collect() if src.has_data(ds) else ds.empty()
 
-    actions = read(CORPORATE_ACTIONS).filter(pl.col("date") <= session)
     all_actions = read(CORPORATE_ACTIONS)
+    actions = all_actions.filter(pl.col("date") <= session)
     prices = read(PRICES_DAILY).filter(pl.col("date") <= session)
     _write(dst, PRICES_DAILY, _as_traded(prices, all_actions, session))
     _write(dst, CORPORATE_ACTIONS, actions)

@@ -21,6 +21,7 @@ from finlake.sources.fred.payloads import validate_series_id
 from finlake.universe import validate_ticker
 
 FEATURES_VIEW = "features_daily"
+_IN_TICKERS = "(len($tickers) = 0 OR list_contains($tickers, ticker))"
 
 
 class NotBuiltError(LookupError):
@@ -108,7 +109,7 @@ def _select(columns: str | Sequence[str] | None, known: Sequence[str], view: str
     """The select list for ticker, date and the wanted columns; unknown names are refused."""
     if columns is None:
         return "*"
-    wanted = [columns] if isinstance(columns, str) else list(columns)
+    wanted = _names(columns)
     unknown = [c for c in wanted if c not in known]
     if unknown:
         raise ValueError(f"{view} has no column {unknown}; its columns: {', '.join(known)}")
@@ -125,12 +126,18 @@ def _panel(
 ) -> tuple[str, dict]:
     """A (ticker, date) panel query with bound tickers and an inclusive date range."""
     query = (
-        f"SELECT {select} FROM {view} "
-        "WHERE (len($tickers) = 0 OR list_contains($tickers, ticker)) "
-        "AND date >= coalesce(CAST($start AS DATE), DATE '0001-01-01') "
-        "AND date <= coalesce(CAST($end AS DATE), DATE '9999-12-31') ORDER BY ticker, date"
+        f"SELECT {select} FROM {view} WHERE {_IN_TICKERS} AND {_in_dates('date')} "
+        "ORDER BY ticker, date"
     )
     return query, {"tickers": _tickers(tickers), "start": _date(start), "end": _date(end)}
+
+
+def _in_dates(column: str) -> str:
+    """`column` within the inclusive range of the $start and $end parameters (None = open)."""
+    return (
+        f"{column} >= coalesce(CAST($start AS DATE), DATE '0001-01-01') "
+        f"AND {column} <= coalesce(CAST($end AS DATE), DATE '9999-12-31')"
+    )
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:
@@ -150,11 +157,10 @@ def fundamentals(
     by then, the latest filing's value per (concept, unit, period). Same as the SQL macro
     fundamentals_asof(as_of); a `ticker` column is added through sec_companies."""
     names = _tickers(tickers)
-    wanted = [concepts] if isinstance(concepts, str) else list(concepts or [])
+    wanted = _names(concepts)
     source = "fundamentals_asof(CAST($as_of AS DATE))" if as_of is not None else "fundamentals"
     query = (
-        "WITH tickers AS (SELECT DISTINCT cik, ticker FROM sec_companies "
-        "  WHERE len($tickers) = 0 OR list_contains($tickers, ticker)) "
+        f"WITH tickers AS (SELECT DISTINCT cik, ticker FROM sec_companies WHERE {_IN_TICKERS}) "
         f"SELECT t.ticker, f.* FROM {source} f JOIN tickers t USING (cik) "
         "WHERE len($concepts) = 0 OR list_contains($concepts, f.concept) "
         "ORDER BY t.ticker, f.concept, f.period_end, f.filed"
@@ -177,12 +183,10 @@ def filings(
     """Filings of universe companies by ticker, form and filing date (inclusive). With `text`,
     the filing_text chunks that contain it (case-insensitive), one row per chunk."""
     names = _tickers(tickers)
-    kinds = [forms] if isinstance(forms, str) else list(forms or [])
+    kinds = _names(forms)
     where = (
-        "(len($tickers) = 0 OR list_contains($tickers, ticker)) "
-        "AND (len($forms) = 0 OR list_contains($forms, form)) "
-        "AND filing_date >= coalesce(CAST($start AS DATE), DATE '0001-01-01') "
-        "AND filing_date <= coalesce(CAST($end AS DATE), DATE '9999-12-31')"
+        f"{_IN_TICKERS} AND (len($forms) = 0 OR list_contains($forms, form)) "
+        f"AND {_in_dates('filing_date')}"
     )
     params: dict = {"tickers": names, "forms": kinds, "start": _date(start), "end": _date(end)}
     if text is None:
@@ -197,10 +201,15 @@ def filings(
 
 
 def _tickers(tickers: str | Sequence[str] | None) -> list[str]:
-    names = [tickers] if isinstance(tickers, str) else list(tickers or [])
+    names = _names(tickers)
     for name in names:
         validate_ticker(name)
     return names
+
+
+def _names(value: str | Sequence[str] | None) -> list[str]:
+    """One name or several as a list (None = none)."""
+    return [value] if isinstance(value, str) else list(value or [])
 
 
 def news(
@@ -266,7 +275,7 @@ def macro(
     """Macro observations (inclusive observation-date range). With `as_of`, each value as it
     was known on that day (no revision published later); with `first_release`, as first
     published; otherwise the current vintage."""
-    ids = [series] if isinstance(series, str) else list(series or [])
+    ids = _names(series)
     for sid in ids:
         validate_series_id(sid)
     if as_of is not None and first_release:
@@ -277,8 +286,7 @@ def macro(
         source, params = ("macro_first_release" if first_release else "macro_latest"), {}
     query = (
         f"SELECT * FROM {source} WHERE (len($ids) = 0 OR list_contains($ids, series_id)) "
-        "AND date >= coalesce(CAST($start AS DATE), DATE '0001-01-01') "
-        "AND date <= coalesce(CAST($end AS DATE), DATE '9999-12-31') ORDER BY series_id, date"
+        f"AND {_in_dates('date')} ORDER BY series_id, date"
     )
     params |= {"ids": ids, "start": _date(start), "end": _date(end)}
     return sql(query, params, home)

@@ -22,9 +22,9 @@ from dagster._core.storage.asset_check_execution_record import (
 from finlake.datasets import DATASETS, QUARANTINE
 from finlake.instance import instance_for
 from finlake.lake import Lake
+from finlake.models.run import MODELS_LAKE_DIR
 from finlake.settings import Settings
 
-MODELS_DIR = "models"  # lake/models/<name>: the SQL models' materializations
 # The column a dataset's first/last date and freshness are read from, where the first present
 # of DEFAULT_TIME_COLUMNS would mislead (macro: the vintage, not the observed period).
 TIME_COLUMNS: dict[str, str] = {
@@ -78,8 +78,11 @@ def has_data(home: Path) -> bool:
 
 
 def _model_dirs(lake: Lake) -> list[Path]:
-    root = lake.root / MODELS_DIR
-    return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    """lake/models/<name>: the SQL models' materializations (not a write's hidden staging)."""
+    root = lake.root / MODELS_LAKE_DIR
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 def targets(home: Path) -> list[Target]:
@@ -97,7 +100,7 @@ def targets(home: Path) -> list[Target]:
         column = next((c for c in DEFAULT_TIME_COLUMNS if c in schema), None) or next(
             (c for c, t in schema.items() if t == pl.Date), None
         )
-        out.append(Target(folder.name, MODELS_DIR, files, frame, column))
+        out.append(Target(folder.name, MODELS_LAKE_DIR, files, frame, column))
     return out
 
 

@@ -84,10 +84,6 @@ fundamentals AS (  -- the company's TTM values as of the last fact public before
     JOIN companies c USING (ticker)
     ASOF JOIN stg_fundamentals_asof f ON f.cik = c.cik AND f.as_of < s.close_at
 ),
-accepted AS (
-    SELECT accession_number, min(acceptance_datetime) AS accepted
-    FROM sec_filings GROUP BY accession_number
-),
 insider AS (  -- open-market trades public by the close, dated by their filing
     SELECT t.issuer_ticker AS ticker,
            coalesce(a.accepted,
@@ -96,7 +92,7 @@ insider AS (  -- open-market trades public by the close, dated by their filing
            CASE t.transaction_code WHEN 'P' THEN 1 ELSE -1 END
                * t.shares * coalesce(t.price_per_share, 0) AS net_value
     FROM insider_transactions t
-    LEFT JOIN accepted a USING (accession_number)
+    LEFT JOIN stg_filing_acceptance a USING (accession_number)
     WHERE NOT t.is_derivative AND t.transaction_code IN ('P', 'S')
 ),
 insider_windows AS (

@@ -9,10 +9,6 @@
 --   priority: Among concepts giving the same metric, 1 is preferred.
 -- tests:
 --   not_null: [cik, metric, period_end, value, known_at]
-WITH acceptance AS (
-    SELECT accession_number, min(acceptance_datetime) AS accepted
-    FROM sec_filings GROUP BY accession_number
-)
 SELECT f.cik, f.concept, f.unit, f.period_start, f.period_end, f.value, f.accession_number,
        f.filed,
        coalesce(a.accepted,
@@ -28,7 +24,7 @@ SELECT f.cik, f.concept, f.unit, f.period_start, f.period_end, f.value, f.access
        END AS metric,
        CASE f.concept WHEN 'Revenues' THEN 2 WHEN 'SalesRevenueNet' THEN 3 ELSE 1 END AS priority
 FROM fundamentals f
-LEFT JOIN acceptance a USING (accession_number)
+LEFT JOIN stg_filing_acceptance a USING (accession_number)
 WHERE f.concept IN ('RevenueFromContractWithCustomerExcludingAssessedTax', 'Revenues',
                     'SalesRevenueNet', 'EarningsPerShareDiluted', 'EarningsPerShareBasic',
                     'EntityCommonStockSharesOutstanding')

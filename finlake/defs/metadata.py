@@ -39,3 +39,13 @@ def frame_metadata(df: pl.DataFrame, ds: Dataset, seconds: float, **extra: objec
         "seconds": dg.MetadataValue.float(round(seconds, 3)),
         **extra,
     }
+
+
+def fetch_metadata(rows: int, source: str, seconds: float, **extra: object) -> dict:
+    """What every bronze fetch asset reports: payloads (row count), source mode, extras, seconds."""
+    return {
+        "dagster/row_count": dg.MetadataValue.int(rows),
+        "source_mode": dg.MetadataValue.text(source),
+        **extra,
+        "seconds": dg.MetadataValue.float(round(seconds, 3)),
+    }

@@ -248,34 +248,20 @@ def _atr(high, low, close, n, out):
 
 
 @njit(cache=True)
-def _rolling_max(x, n, shift, out, prefix, suffix):
-    """Max of the n values ending at row i, written at i + shift (Van Herk / Gil-Werman: block
-    prefix and suffix maxima, branch-free and O(n); results are exact input values)."""
+def _rolling_extreme(x, n, sign, shift, out, prefix, suffix):
+    """Max (sign 1.0) or min (sign -1.0: max of the negated values, negated back, exact) of the
+    n values ending at row i, written at i + shift (Van Herk / Gil-Werman: block prefix and
+    suffix maxima, branch-free and O(n); results are exact input values)."""
     m = len(x)
     if m < n:
         return
     for i in range(m):
-        prefix[i] = x[i] if i % n == 0 else max(prefix[i - 1], x[i])
-    suffix[m - 1] = x[m - 1]
+        prefix[i] = sign * x[i] if i % n == 0 else max(prefix[i - 1], sign * x[i])
+    suffix[m - 1] = sign * x[m - 1]
     for i in range(m - 2, -1, -1):
-        suffix[i] = x[i] if (i + 1) % n == 0 else max(suffix[i + 1], x[i])
+        suffix[i] = sign * x[i] if (i + 1) % n == 0 else max(suffix[i + 1], sign * x[i])
     for i in range(n - 1, m - shift):
-        out[i + shift] = max(suffix[i - n + 1], prefix[i])
-
-
-@njit(cache=True)
-def _rolling_min(x, n, shift, out, prefix, suffix):
-    """Min counterpart of _rolling_max."""
-    m = len(x)
-    if m < n:
-        return
-    for i in range(m):
-        prefix[i] = x[i] if i % n == 0 else min(prefix[i - 1], x[i])
-    suffix[m - 1] = x[m - 1]
-    for i in range(m - 2, -1, -1):
-        suffix[i] = x[i] if (i + 1) % n == 0 else min(suffix[i + 1], x[i])
-    for i in range(n - 1, m - shift):
-        out[i + shift] = min(suffix[i - n + 1], prefix[i])
+        out[i + shift] = sign * max(suffix[i - n + 1], prefix[i])
 
 
 @njit(cache=True)
@@ -355,8 +341,8 @@ def _one(high, low, close, volume, outs, a, b, warmup, scratch):
     vwap = outs[22][a:b]
     for i in range(19, m):
         vwap[i] = scratch[1, i] / scratch[2, i] if scratch[2, i] > 0 else NAN
-    _rolling_max(high, TRADING_DAYS, 0, outs[23][a:b], scratch[3], scratch[4])
-    _rolling_min(low, TRADING_DAYS, 0, outs[24][a:b], scratch[3], scratch[4])
+    _rolling_extreme(high, TRADING_DAYS, 1.0, 0, outs[23][a:b], scratch[3], scratch[4])
+    _rolling_extreme(low, TRADING_DAYS, -1.0, 0, outs[24][a:b], scratch[3], scratch[4])
     for c, p in ((25, 1), (26, 5), (27, 21)):
         returns = outs[c][a:b]
         for i in range(p, m):
@@ -380,8 +366,8 @@ def _one(high, low, close, volume, outs, a, b, warmup, scratch):
         else:
             zscore[i] = NAN
             anomaly[i] = NAN
-    _rolling_min(low, 20, 1, outs[32][a:b], scratch[3], scratch[4])
-    _rolling_max(high, 20, 1, outs[33][a:b], scratch[3], scratch[4])
+    _rolling_extreme(low, 20, -1.0, 1, outs[32][a:b], scratch[3], scratch[4])
+    _rolling_extreme(high, 20, 1.0, 1, outs[33][a:b], scratch[3], scratch[4])
 
 
 @njit(cache=True, parallel=True)

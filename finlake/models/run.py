@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 from filelock import FileLock
 
-from finlake.catalog import Catalog
+from finlake.catalog import Catalog, sql_identifier, sql_string
 from finlake.lake import DATA_FILE, LOCK_TIMEOUT_S
 from finlake.models.spec import Model, ModelError, ModelTest, Project
 
@@ -30,14 +30,6 @@ FAILING_ROWS_PREVIEW = 20
 _MONTH_COL = "__finlake_month"
 _TEMP_TABLE = "__finlake_model"
 _COUNT_COL = "__finlake_failing"
-
-
-def _str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def model_dir(lake_root: Path, name: str) -> Path:
@@ -64,7 +56,7 @@ def view_sql(lake_root: Path, model: Model) -> str | None:
     if not has_files(lake_root, model):
         return None
     return (
-        f"SELECT * FROM read_parquet({_str(file_pattern(lake_root, model))}, "
+        f"SELECT * FROM read_parquet({sql_string(file_pattern(lake_root, model))}, "
         "hive_partitioning = false)"
     )
 
@@ -84,7 +76,7 @@ def create_views(
             result[model.name] = "not materialized yet"
         else:
             try:
-                con.execute(f"CREATE VIEW {_ident(model.name)} AS\n{sql}\n")
+                con.execute(f"CREATE VIEW {sql_identifier(model.name)} AS\n{sql}\n")
                 result[model.name] = None
             except duckdb.Error as exc:
                 result[model.name] = str(exc).splitlines()[0]
@@ -111,7 +103,7 @@ def materialize(catalog: Catalog, model: Model) -> int:
 
 
 def _copy(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> int:
-    copy = f"COPY (\n{query}\n) TO {_str(str(path))} (FORMAT parquet, COMPRESSION zstd)"
+    copy = f"COPY (\n{query}\n) TO {sql_string(str(path))} (FORMAT parquet, COMPRESSION zstd)"
     return con.execute(copy).fetchall()[0][0]
 
 
@@ -140,7 +132,7 @@ def _write_partitioned(con: duckdb.DuckDBPyConnection, model: Model, target: Pat
         raise ModelError(f"{model.path}: partition_by column {column} is {kind}, not a DATE")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {_TEMP_TABLE} AS SELECT *, "
-        f"strftime({_ident(column)}, '%Y-%m') AS {_MONTH_COL} FROM (\n{model.sql}\n)"
+        f"strftime({sql_identifier(column)}, '%Y-%m') AS {_MONTH_COL} FROM (\n{model.sql}\n)"
     )
     months = [
         r[0]
@@ -161,7 +153,7 @@ def _write_partitioned(con: duckdb.DuckDBPyConnection, model: Model, target: Pat
             rows += _copy(
                 con,
                 f"SELECT * EXCLUDE ({_MONTH_COL}) FROM {_TEMP_TABLE} "
-                f"WHERE {_MONTH_COL} = {_str(month)}",
+                f"WHERE {_MONTH_COL} = {sql_string(month)}",
                 part / DATA_FILE,
             )
         _swap_dir(staging, target)
@@ -187,8 +179,8 @@ def _literal(value: float | dt.date) -> str:
 
 def failing_rows_sql(model: Model, test: ModelTest) -> str:
     """A query returning the rows that fail a header test (none = the test passes)."""
-    table = _ident(model.name)
-    cols = [_ident(c) for c in test.columns]
+    table = sql_identifier(model.name)
+    cols = [sql_identifier(c) for c in test.columns]
     if test.kind == "unique":
         keys = ", ".join(cols)
         return f"SELECT {keys}, count(*) AS n_rows FROM {table} GROUP BY {keys} HAVING count(*) > 1"
@@ -201,10 +193,10 @@ def failing_rows_sql(model: Model, test: ModelTest) -> str:
         return f"SELECT * FROM {table} WHERE {' OR '.join(outside)}"
     if test.kind == "relationships":
         assert test.reference is not None
-        ref_table, ref_col = test.reference
+        ref_table, ref_col = (sql_identifier(part) for part in test.reference)
         return (
             f"SELECT * FROM {table} AS m WHERE m.{cols[0]} IS NOT NULL AND NOT EXISTS "
-            f"(SELECT 1 FROM {_ident(ref_table)} AS r WHERE r.{_ident(ref_col)} = m.{cols[0]})"
+            f"(SELECT 1 FROM {ref_table} AS r WHERE r.{ref_col} = m.{cols[0]})"
         )
     assert test.file is not None
     return test.file.read_text().strip().rstrip(";").rstrip()

@@ -19,7 +19,7 @@ from finlake.parsers.base import ParseInput, ParseOutput
 from finlake.pipelines.news import Enricher
 from finlake.schemas.news import NEWS_ARTICLES_SCHEMA
 from finlake.sources.news.feeds import Feed, load_feeds
-from finlake.sources.news.items import FeedContext, dedupe, parse_rss
+from finlake.sources.news.items import FeedContext, dedupe, parse_feed
 from finlake.universe import load_universe
 
 
@@ -45,7 +45,7 @@ def parse_rss_file(payload: ParseInput) -> ParseOutput:
         category=feed.category if feed else "",
         fetched_at=dt.datetime.now(dt.UTC),
     )
-    rows = Enricher.for_universe(load_universe()).articles(dedupe(parse_rss(payload.body, ctx)))
+    rows = Enricher.for_universe(load_universe()).articles(dedupe(parse_feed(parsed, ctx)))
     gate = apply_gate(
         rows,
         NEWS_ARTICLES_SCHEMA,

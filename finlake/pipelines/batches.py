@@ -8,7 +8,6 @@ refolds them all.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,17 +53,6 @@ def finish_batches(
 ) -> None:
     """Quarantine the batches' rejects (replacing earlier ones of their partitions) and mark the
     batches applied."""
-    parts = pending.partitions
-    lake.write_quarantine(
-        ds.name,
-        rejects.with_columns(
-            pl.lit(run_id).alias("run_id"),
-            pl.lit(dt.datetime.now(dt.UTC), dtype=pl.Datetime("us", "UTC")).alias("time"),
-        ),
-        pl.DataFrame(
-            {"partition": parts, "ticker": [None] * len(parts)},
-            schema={"partition": pl.String, "ticker": pl.String},
-        ),
-    )
+    lake.replace_quarantine(ds.name, rejects, run_id, pending.partitions)
     done = sorted(pending.applied | set(pending.files))
     lake.write_sidecar(ds, APPLIED_FILE, pl.DataFrame({"file": done}, schema={"file": pl.String}))

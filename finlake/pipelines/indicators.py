@@ -18,7 +18,7 @@ import polars as pl
 from finlake.datasets import INDICATORS_DAILY, PRICES_ADJUSTED
 from finlake.gate import GateFailure, apply_gate
 from finlake.indicators import compute_indicators
-from finlake.lake import Lake
+from finlake.lake import Lake, stamp_run
 from finlake.pipelines.derived import SyncReport, row_hashes, sync
 from finlake.schemas.indicators import INDICATORS_DAILY_SCHEMA
 
@@ -51,10 +51,7 @@ def build_indicators(
     try:
         report = sync(lake, INDICATORS_DAILY, computed, inputs, dates=sessions, validate=_gate)
     except GateFailure as exc:
-        rows = exc.rejected.with_columns(
-            pl.lit("").alias("run_id"),
-            pl.lit(dt.datetime.now(dt.UTC), dtype=pl.Datetime("us", "UTC")).alias("time"),
-        )
+        rows = stamp_run(exc.rejected, "")
         scope = rows.select(
             "partition", pl.col("row").str.json_path_match("$.ticker").alias("ticker")
         )

@@ -10,7 +10,6 @@ batches it has not applied yet, in the order they were fetched, into the stored 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ import polars as pl
 
 from finlake.datasets import MACRO_OBSERVATIONS
 from finlake.gate import GateFailure, apply_gate
-from finlake.lake import RAW_SCHEMA, Lake
+from finlake.lake import RAW_SCHEMA, Lake, raw_row
 from finlake.pipelines.batches import finish_batches, partition, pending_batches
 from finlake.schemas.macro import MACRO_OBSERVATIONS_SCHEMA
 from finlake.sources.base import REJECT_SCHEMA, HttpExchange, PayloadError, SourceError
@@ -86,19 +85,9 @@ def fetch_macro(
     rows: list[dict] = []
 
     def row(kind: str, sid: str, exchange: HttpExchange, start: dt.date, end: dt.date) -> dict:
-        return {
-            "source": BRONZE_SOURCE,
-            "kind": kind,
-            "key": sid,
-            "url": exchange.url,
-            "window_start": start,
-            "window_end": end,
-            "fetched_at": clock,
-            "run_id": run_id,
-            "status": exchange.status,
-            "sha256": hashlib.sha256(exchange.body).hexdigest(),
-            "body": exchange.body,
-        }
+        window = (start, end)
+        status, body = exchange.status, exchange.body
+        return raw_row(BRONZE_SOURCE, kind, sid, exchange.url, window, clock, run_id, status, body)
 
     for sid in (validate_series_id(s) for s in series):
         since = last.get(sid, FIRST_REALTIME)
@@ -218,9 +207,8 @@ def build_macro_silver(lake: Lake, *, run_id: str, rebuild: bool = False) -> Mac
                 failed.add(sid)
                 continue
             except GateFailure as exc:
-                reject = exc.rejected if exc.rejected.height else None
                 rejected.append(
-                    reject if reject is not None else _reject(sid, partition(file), str(exc))
+                    exc.rejected if exc.rejected.height else _reject(sid, partition(file), str(exc))
                 )
                 failed.add(sid)
                 continue

@@ -11,7 +11,6 @@ another ticker's feed adds that ticker to the stored row.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ import polars as pl
 from finlake.calendar import nyse
 from finlake.datasets import NEWS_ARTICLES, NEWS_SENTIMENT_DAILY, SEC_COMPANIES
 from finlake.gate import GateFailure, apply_gate
-from finlake.lake import RAW_SCHEMA, Lake
+from finlake.lake import RAW_SCHEMA, Lake, raw_row
 from finlake.schemas.news import NEWS_ARTICLES_SCHEMA, NEWS_SENTIMENT_DAILY_SCHEMA
 from finlake.sources.base import REJECT_SCHEMA, PayloadError, SourceError
 from finlake.sources.news.client import NewsTransport, request_headers
@@ -124,19 +123,17 @@ def fetch_news(
                 report.not_modified += 1
             report.bytes += len(response.body)
             rows.append(
-                {
-                    "source": BRONZE_SOURCE,
-                    "kind": feed.name,
-                    "key": ticker or "",
-                    "url": url,
-                    "window_start": hour.date(),
-                    "window_end": hour.date(),
-                    "fetched_at": clock,
-                    "run_id": run_id,
-                    "status": response.status,
-                    "sha256": hashlib.sha256(response.body).hexdigest(),
-                    "body": response.body,
-                }
+                raw_row(
+                    BRONZE_SOURCE,
+                    feed.name,
+                    ticker or "",
+                    url,
+                    (hour.date(), hour.date()),
+                    clock,
+                    run_id,
+                    response.status,
+                    response.body,
+                )
             )
     if report.requests and not rows:
         raise SourceError(f"every feed request of the poll failed: {report.failures[:3]}")
@@ -350,16 +347,9 @@ def _quarantine(
     lake: Lake, frames: list[pl.DataFrame], run_id: str, hours: Sequence[dt.datetime]
 ) -> None:
     """The run's hours are rewritten: their earlier rejects are replaced by this run's."""
-    rows = _rejects(frames).with_columns(
-        pl.lit(run_id).alias("run_id"),
-        pl.lit(dt.datetime.now(dt.UTC), dtype=pl.Datetime("us", "UTC")).alias("time"),
-    )
-    parts = sorted({hour_key(h) for h in hours} | set(rows.get_column("partition").to_list()))
-    scope = pl.DataFrame(
-        {"partition": parts, "ticker": [None] * len(parts)},
-        schema={"partition": pl.String, "ticker": pl.String},
-    )
-    lake.write_quarantine(NEWS_ARTICLES.name, rows, scope)
+    rows = _rejects(frames)
+    parts = {hour_key(h) for h in hours} | set(rows.get_column("partition").to_list())
+    lake.replace_quarantine(NEWS_ARTICLES.name, rows, run_id, parts)
 
 
 # --------------------------------------------------------------------------- gold

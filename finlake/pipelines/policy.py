@@ -22,7 +22,7 @@ import polars as pl
 from finlake.calendar import NY
 from finlake.datasets import FOMC_MEETINGS, POLICY_EVENTS
 from finlake.gate import apply_gate
-from finlake.lake import RAW_SCHEMA, Lake
+from finlake.lake import RAW_SCHEMA, Lake, raw_row
 from finlake.pipelines.batches import finish_batches, partition, pending_batches
 from finlake.schemas.macro import FOMC_MEETINGS_SCHEMA, POLICY_EVENTS_SCHEMA
 from finlake.sources.base import REJECT_SCHEMA, PayloadError, SourceError
@@ -74,23 +74,11 @@ def fetch_policy(
     rows: list[dict] = []
 
     def keep(kind: str, key: str, url: str, status: int, body: bytes) -> None:
-        rows.append(
-            {
-                "source": BRONZE_SOURCE,
-                "kind": kind,
-                "key": key,
-                "url": url,
-                "window_start": clock.date(),
-                "window_end": clock.date(),
-                "fetched_at": clock,
-                "run_id": run_id,
-                "status": status,
-                "sha256": hashlib.sha256(body).hexdigest(),
-                "body": body,
-            }
-        )
+        day = (clock.date(), clock.date())
+        rows.append(raw_row(BRONZE_SOURCE, kind, key, url, day, clock, run_id, status, body))
 
     wanted: dict[str, str] = {}
+    feeds_read = 0
     for feed in feeds:
         try:
             headers = request_headers(feed, env) if live else {}
@@ -103,6 +91,7 @@ def fetch_policy(
             report.failures.append({"what": feed.name, "error": str(exc)})
             continue
         keep("feed", feed.name, feed.url, response.status, response.body)
+        feeds_read += 1
         report.items += items.height
         for url, title in items.select("url", "title").iter_rows():
             if url and is_statement_title(title) and url not in decided:
@@ -118,9 +107,7 @@ def fetch_policy(
             continue
         keep("statement", url, url, response.status, response.body)
         report.statements_fetched.append(url)
-    if feeds and len([f for f in report.failures if not f["what"].startswith("http")]) == len(
-        feeds
-    ):
+    if feeds and not feeds_read:
         raise SourceError(f"every Fed feed failed: {report.failures[:2]}")
     if rows:
         report.path = lake.write_bronze(
@@ -200,8 +187,8 @@ def build_policy_silver(
     lake: Lake, feeds: Mapping[str, Feed], *, run_id: str
 ) -> PolicySilverReport:
     pending = pending_batches(lake, POLICY_EVENTS, BRONZE_SOURCE)
-    stored = lake.scan(POLICY_EVENTS).collect() if lake.has_data(POLICY_EVENTS) else None
-    stored = stored if stored is not None else POLICY_EVENTS.empty()
+    has_events = lake.has_data(POLICY_EVENTS)
+    stored = lake.scan(POLICY_EVENTS).collect() if has_events else POLICY_EVENTS.empty()
     rejects: list[dict] = []
     new_ids: set[str] = set()
     decisions = 0

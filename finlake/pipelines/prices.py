@@ -24,7 +24,7 @@ import polars as pl
 from finlake.calendar import nyse
 from finlake.datasets import CORPORATE_ACTIONS, PRICES_ADJUSTED, PRICES_DAILY
 from finlake.gate import GateFailure, apply_gate
-from finlake.lake import Lake
+from finlake.lake import Lake, stamp_run
 from finlake.pipelines.derived import SyncReport, row_hashes, sync
 from finlake.schemas.prices import (
     CORPORATE_ACTIONS_SCHEMA,
@@ -357,10 +357,7 @@ def _chosen_rows(frame: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
 def _write_quarantine(lake: Lake, rejected: pl.DataFrame, scope: pl.DataFrame, run_id: str) -> None:
     """Replace the quarantine rows of every (session, ticker) this write covered, and of any
     other partition that received rejects (non-session or undated rows)."""
-    rows = rejected.with_columns(
-        pl.lit(run_id).alias("run_id"),
-        pl.lit(dt.datetime.now(dt.UTC), dtype=pl.Datetime("us", "UTC")).alias("time"),
-    )
+    rows = stamp_run(rejected, run_id)
     written = scope.select(pl.col("date").cast(pl.String).alias("partition"), "ticker")
     ticker = pl.col("row").str.json_path_match("$.ticker").alias("ticker")
     for ds in (PRICES_DAILY.name, CORPORATE_ACTIONS.name):

@@ -250,19 +250,11 @@ def quarantine(
 ) -> None:
     """Replace the quarantine of every partition written (`written`: dataset -> partitions)
     with this run's rejects, and add rejects of other partitions."""
-    rows = rejected.with_columns(
-        pl.lit(run_id).alias("run_id"),
-        pl.lit(dt.datetime.now(dt.UTC), dtype=pl.Datetime("us", "UTC")).alias("time"),
-    )
-    datasets = set(written) | set(rows.get_column("dataset").unique().to_list())
+    datasets = set(written) | set(rejected.get_column("dataset").unique().to_list())
     for dataset in sorted(datasets):
-        mine = rows.filter(pl.col("dataset") == dataset)
-        parts = sorted(set(written.get(dataset, [])) | set(mine.get_column("partition").to_list()))
-        scope = pl.DataFrame(
-            {"partition": parts, "ticker": [None] * len(parts)},
-            schema={"partition": pl.String, "ticker": pl.String},
-        )
-        lake.write_quarantine(dataset, mine, scope)
+        mine = rejected.filter(pl.col("dataset") == dataset)
+        parts = set(written.get(dataset, [])) | set(mine.get_column("partition").to_list())
+        lake.replace_quarantine(dataset, mine, run_id, parts)
 
 
 def _filings(

@@ -41,7 +41,7 @@ class CrossProcessRateLimiter:
         self._lock = FileLock(str(self.path) + ".lock")
 
     def acquire(self) -> float:
-        """Reserve the next slot and sleep until it; returns the seconds waited."""
+        """Reserve the next slot and sleep until it; returns the slot (epoch seconds)."""
         with self._lock:
             text = self.path.read_text() if self.path.exists() else ""
             slot = max(time.time(), float(text or 0.0))
@@ -49,7 +49,7 @@ class CrossProcessRateLimiter:
         wait = slot - time.time()
         if wait > 0:
             time.sleep(wait)
-        return max(wait, 0.0)
+        return slot
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
@@ -125,6 +125,8 @@ class HttpGetter:
             raise RetryableSourceError(f"GET {shown}: {detail}") from None
         if (problem := self.classify(response)) is not None:
             problem.args = (self._scrub(str(problem), params),)
+            if isinstance(problem, RetryableSourceError) and problem.retry_after is None:
+                problem.retry_after = retry_after_seconds(response)
             raise problem
         kept = {k: response.headers[k] for k in VALIDATORS if k in response.headers}
         return HttpExchange(shown, public, response.status_code, response.content, kept)

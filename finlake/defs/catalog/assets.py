@@ -22,6 +22,11 @@ from finlake.defs.sec.assets import SEC_COMPANIES_KEY, SILVER_KEYS
 CATALOG_KEY = dg.AssetKey(["catalog", "duckdb"])
 
 
+def with_catalog(*groups: str) -> dg.AssetSelection:
+    """The groups' assets plus the catalog refresh every domain job ends with."""
+    return dg.AssetSelection.groups(*groups) | dg.AssetSelection.assets(CATALOG_KEY)
+
+
 @dg.asset(
     key=CATALOG_KEY,
     deps=[

@@ -6,7 +6,7 @@ import dagster as dg
 import polars as pl
 
 from finlake.datasets import MACRO_OBSERVATIONS
-from finlake.defs.metadata import frame_metadata, markdown_preview
+from finlake.defs.metadata import fetch_metadata, frame_metadata, markdown_preview
 from finlake.defs.quality.assets import log_quarantine
 from finlake.defs.resources import FinlakeResource
 from finlake.pipelines.macro import build_macro_silver, fetch_macro
@@ -60,16 +60,16 @@ def fred_payloads(
     )
     failed = pl.DataFrame(report.failures, schema={"series_id": pl.String, "error": pl.String})
     return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": dg.MetadataValue.int(report.requests),
-            "source_mode": dg.MetadataValue.text(finlake.source),
-            "series": dg.MetadataValue.int(len(series)),
-            "requests": dg.MetadataValue.int(report.requests),
-            "fetched": dg.MetadataValue.md(markdown_preview(fetched, 30)),
-            "unchanged": dg.MetadataValue.text(", ".join(report.unchanged) or "-"),
-            "failed_series": dg.MetadataValue.md(markdown_preview(failed, 30)),
-            "seconds": dg.MetadataValue.float(round(time.perf_counter() - started, 3)),
-        }
+        metadata=fetch_metadata(
+            report.requests,
+            finlake.source,
+            time.perf_counter() - started,
+            series=dg.MetadataValue.int(len(series)),
+            requests=dg.MetadataValue.int(report.requests),
+            fetched=dg.MetadataValue.md(markdown_preview(fetched, 30)),
+            unchanged=dg.MetadataValue.text(", ".join(report.unchanged) or "-"),
+            failed_series=dg.MetadataValue.md(markdown_preview(failed, 30)),
+        )
     )
 
 

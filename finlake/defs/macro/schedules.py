@@ -2,12 +2,12 @@
 
 import dagster as dg
 
-from finlake.defs.catalog.assets import CATALOG_KEY
+from finlake.defs.catalog.assets import with_catalog
 from finlake.defs.macro.assets import GROUP
 
 macro_job = dg.define_asset_job(
     "macro_daily_job",
-    selection=dg.AssetSelection.groups(GROUP) | dg.AssetSelection.assets(CATALOG_KEY),
+    selection=with_catalog(GROUP),
     description="Fetch the vintages FRED published since the last run, fold them into "
     "macro_observations and refresh the catalog.",
 )

@@ -7,7 +7,7 @@ import dagster as dg
 import polars as pl
 
 from finlake.datasets import NEWS_ARTICLES, NEWS_SENTIMENT_DAILY
-from finlake.defs.metadata import frame_metadata, markdown_preview
+from finlake.defs.metadata import fetch_metadata, frame_metadata, markdown_preview
 from finlake.defs.partitions import hour_starts, news_hours
 from finlake.defs.quality.assets import log_quarantine
 from finlake.defs.resources import FinlakeResource
@@ -26,6 +26,8 @@ NEWS_ARTICLES_KEY = dg.AssetKey(["silver", NEWS_ARTICLES.name])
 NEWS_SENTIMENT_KEY = dg.AssetKey(["gold", NEWS_SENTIMENT_DAILY.name])
 HOUR = dt.timedelta(hours=1)
 LIVE_GRACE = dt.timedelta(hours=1)  # a live poll may run this late for its hour
+# feed fetches (news polls, the Fed's press feeds) share the "news" pool and this policy
+FEED_RETRY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL)
 
 
 def poll_clock(finlake: FinlakeResource, hour: dt.datetime) -> dt.datetime:
@@ -53,7 +55,7 @@ def poll_clock(finlake: FinlakeResource, hour: dt.datetime) -> dt.datetime:
     partitions_def=news_hours,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool="news",
-    retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
+    retry_policy=FEED_RETRY,
     kinds={"parquet", "python"},
     description=(
         "Every feed response of an hour's poll as received (200 with its bytes, or 304 not "
@@ -92,18 +94,18 @@ def news_payloads(
         schema={"hour": pl.String, "feed": pl.String, "ticker": pl.String, "error": pl.String},
     )
     return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": dg.MetadataValue.int(totals["changed"] + totals["not_modified"]),
-            "source_mode": dg.MetadataValue.text(finlake.source),
-            "polls": dg.MetadataValue.int(len(context.partition_keys)),
-            "requests": dg.MetadataValue.int(totals["requests"]),
-            "changed_200": dg.MetadataValue.int(totals["changed"]),
-            "not_modified_304": dg.MetadataValue.int(totals["not_modified"]),
-            "failed_requests": dg.MetadataValue.int(failed.height),
-            "failures": dg.MetadataValue.md(markdown_preview(failed, 20)),
-            "bytes": dg.MetadataValue.int(totals["bytes"]),
-            "seconds": dg.MetadataValue.float(round(time.perf_counter() - started, 3)),
-        }
+        metadata=fetch_metadata(
+            totals["changed"] + totals["not_modified"],
+            finlake.source,
+            time.perf_counter() - started,
+            polls=dg.MetadataValue.int(len(context.partition_keys)),
+            requests=dg.MetadataValue.int(totals["requests"]),
+            changed_200=dg.MetadataValue.int(totals["changed"]),
+            not_modified_304=dg.MetadataValue.int(totals["not_modified"]),
+            failed_requests=dg.MetadataValue.int(failed.height),
+            failures=dg.MetadataValue.md(markdown_preview(failed, 20)),
+            bytes=dg.MetadataValue.int(totals["bytes"]),
+        )
     )
 
 

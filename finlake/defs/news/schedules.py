@@ -2,13 +2,13 @@
 
 import dagster as dg
 
-from finlake.defs.catalog.assets import CATALOG_KEY
+from finlake.defs.catalog.assets import with_catalog
 from finlake.defs.news.assets import GROUP
 from finlake.defs.partitions import HOUR_FORMAT
 
 news_job = dg.define_asset_job(
     "news_hourly_job",
-    selection=dg.AssetSelection.groups(GROUP) | dg.AssetSelection.assets(CATALOG_KEY),
+    selection=with_catalog(GROUP),
     description=(
         "Poll every feed of the registry once for the hour, store the stories not seen before "
         "(tagged, scored), recompute the daily sentiment and refresh the catalog."

@@ -7,7 +7,8 @@ import dagster as dg
 import polars as pl
 
 from finlake.datasets import FOMC_MEETINGS, POLICY_EVENTS
-from finlake.defs.metadata import frame_metadata, markdown_preview
+from finlake.defs.metadata import fetch_metadata, frame_metadata, markdown_preview
+from finlake.defs.news.assets import FEED_RETRY
 from finlake.defs.quality.assets import log_quarantine
 from finlake.defs.resources import FinlakeResource
 from finlake.pipelines.policy import FED_FEEDS, build_policy_silver, fetch_policy, meetings_table
@@ -32,7 +33,7 @@ def fed_feeds(finlake: FinlakeResource) -> list:
     key=FED_BRONZE_KEY,
     group_name=GROUP,
     pool="news",
-    retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
+    retry_policy=FEED_RETRY,
     kinds={"parquet", "python"},
     description=(
         "The Fed's monetary-policy and all-press RSS feeds as received, plus the page of every "
@@ -58,16 +59,16 @@ def fed_payloads(
     for failure in report.failures:
         context.log.warning(f"{failure['what']}: {failure['error']}")
     return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": dg.MetadataValue.int(report.requests),
-            "source_mode": dg.MetadataValue.text(finlake.source),
-            "feed_items": dg.MetadataValue.int(report.items),
-            "statements_fetched": dg.MetadataValue.md(
+        metadata=fetch_metadata(
+            report.requests,
+            finlake.source,
+            time.perf_counter() - started,
+            feed_items=dg.MetadataValue.int(report.items),
+            statements_fetched=dg.MetadataValue.md(
                 "\n".join(f"- {u}" for u in report.statements_fetched) or "none"
             ),
-            "failures": dg.MetadataValue.int(len(report.failures)),
-            "seconds": dg.MetadataValue.float(round(time.perf_counter() - started, 3)),
-        }
+            failures=dg.MetadataValue.int(len(report.failures)),
+        )
     )
 
 

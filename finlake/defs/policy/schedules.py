@@ -3,7 +3,7 @@
 import dagster as dg
 import orjson
 
-from finlake.defs.catalog.assets import CATALOG_KEY
+from finlake.defs.catalog.assets import with_catalog
 from finlake.defs.policy.assets import GROUP, fed_feeds
 from finlake.defs.resources import FinlakeResource
 from finlake.sources.base import SourceError
@@ -14,7 +14,7 @@ SEEN_KEPT = 100  # links remembered in the sensor cursor
 
 policy_job = dg.define_asset_job(
     "policy_job",
-    selection=dg.AssetSelection.groups(GROUP) | dg.AssetSelection.assets(CATALOG_KEY),
+    selection=with_catalog(GROUP),
     description="Read the Fed's press feeds, parse new FOMC statements' decisions, refresh "
     "fomc_meetings and the catalog.",
 )

@@ -6,7 +6,7 @@ import dagster as dg
 import polars as pl
 
 from finlake.datasets import CORPORATE_ACTIONS, PRICES_ADJUSTED, PRICES_DAILY
-from finlake.defs.metadata import frame_metadata, markdown_preview
+from finlake.defs.metadata import fetch_metadata, frame_metadata, markdown_preview
 from finlake.defs.partitions import nyse_sessions, session_dates
 from finlake.defs.quality.assets import log_quarantine
 from finlake.defs.resources import FinlakeResource
@@ -57,16 +57,16 @@ def price_payloads(
         schema={"ticker": pl.String, "reason": pl.String},
     )
     return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": dg.MetadataValue.int(report.payloads),
-            "provider": dg.MetadataValue.text(provider.name),
-            "source_mode": dg.MetadataValue.text(settings.source),
-            "window": dg.MetadataValue.text(f"{report.window[0]}..{report.window[1]}"),
-            "bytes": dg.MetadataValue.int(report.bytes),
-            "path": dg.MetadataValue.path(str(report.path)),
-            "restated_tickers": dg.MetadataValue.md(markdown_preview(restated, 50)),
-            "seconds": dg.MetadataValue.float(round(time.perf_counter() - started, 3)),
-        }
+        metadata=fetch_metadata(
+            report.payloads,
+            settings.source,
+            time.perf_counter() - started,
+            provider=dg.MetadataValue.text(provider.name),
+            window=dg.MetadataValue.text(f"{report.window[0]}..{report.window[1]}"),
+            bytes=dg.MetadataValue.int(report.bytes),
+            path=dg.MetadataValue.path(str(report.path)),
+            restated_tickers=dg.MetadataValue.md(markdown_preview(restated, 50)),
+        )
     )
 
 

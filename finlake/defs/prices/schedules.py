@@ -3,13 +3,13 @@
 import dagster as dg
 
 from finlake.calendar import NY, nyse
-from finlake.defs.catalog.assets import CATALOG_KEY
+from finlake.defs.catalog.assets import with_catalog
 from finlake.defs.indicators.assets import GROUP as INDICATORS
 from finlake.defs.prices.assets import GROUP as PRICES
 
 prices_job = dg.define_asset_job(
     "prices_daily_job",
-    selection=dg.AssetSelection.groups(PRICES, INDICATORS) | dg.AssetSelection.assets(CATALOG_KEY),
+    selection=with_catalog(PRICES, INDICATORS),
     description=(
         "Fetch, gate and store one session (plus the lookback), adjust, compute indicators, "
         "then refresh the catalog."

@@ -16,7 +16,7 @@ from finlake.datasets import (
     SEC_COMPANIES,
     SEC_FILINGS,
 )
-from finlake.defs.metadata import frame_metadata, markdown_preview
+from finlake.defs.metadata import fetch_metadata, frame_metadata, markdown_preview
 from finlake.defs.partitions import edgar_days, session_dates
 from finlake.defs.quality.assets import log_quarantine
 from finlake.defs.resources import FinlakeResource
@@ -129,18 +129,18 @@ def sec_payloads(
         schema={"form": pl.String, "filings": pl.Int64},
     ).sort("filings", descending=True)
     return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": dg.MetadataValue.int(report.payloads),
-            "source_mode": dg.MetadataValue.text(finlake.source),
-            "window": dg.MetadataValue.text(f"{days[0]}..{days[-1]}"),
-            "companies": dg.MetadataValue.int(len(companies)),
-            "filings": dg.MetadataValue.int(report.filings),
-            "forms": dg.MetadataValue.md(markdown_preview(forms, 30)),
-            "archive_documents_fetched": dg.MetadataValue.int(report.archive_fetched),
-            "archive_documents_reused": dg.MetadataValue.int(report.archive_reused),
-            "path": dg.MetadataValue.path(str(report.path)),
-            "seconds": dg.MetadataValue.float(round(time.perf_counter() - started, 3)),
-        }
+        metadata=fetch_metadata(
+            report.payloads,
+            finlake.source,
+            time.perf_counter() - started,
+            window=dg.MetadataValue.text(f"{days[0]}..{days[-1]}"),
+            companies=dg.MetadataValue.int(len(companies)),
+            filings=dg.MetadataValue.int(report.filings),
+            forms=dg.MetadataValue.md(markdown_preview(forms, 30)),
+            archive_documents_fetched=dg.MetadataValue.int(report.archive_fetched),
+            archive_documents_reused=dg.MetadataValue.int(report.archive_reused),
+            path=dg.MetadataValue.path(str(report.path)),
+        )
     )
 
 

@@ -5,13 +5,12 @@ import datetime as dt
 import dagster as dg
 
 from finlake.calendar import NY, edgar
-from finlake.defs.catalog.assets import CATALOG_KEY
+from finlake.defs.catalog.assets import CATALOG_KEY, with_catalog
 from finlake.defs.sec.assets import GROUP, SEC_COMPANIES_KEY
 
 sec_job = dg.define_asset_job(
     "sec_daily_job",
-    selection=(dg.AssetSelection.groups(GROUP) - dg.AssetSelection.assets(SEC_COMPANIES_KEY))
-    | dg.AssetSelection.assets(CATALOG_KEY),
+    selection=with_catalog(GROUP) - dg.AssetSelection.assets(SEC_COMPANIES_KEY),
     description=(
         "Fetch one EDGAR filing day (daily form index, then the filers' submissions, SGML "
         "headers, documents and companyfacts), gate and store the five SEC tables, then "

@@ -20,9 +20,9 @@ from typing import Protocol
 
 import httpx
 
-from finlake.sources.base import HttpExchange, RetryableSourceError, SourceError
+from finlake.sources.base import HttpExchange, SourceError
 from finlake.sources.fred.payloads import fred_error
-from finlake.sources.http import CrossProcessRateLimiter, HttpGetter, retry_after_seconds
+from finlake.sources.http import CrossProcessRateLimiter, HttpGetter
 
 FRED_ROOT = "https://api.stlouisfed.org/fred/"
 API_KEY_ENV = "FRED_API_KEY"
@@ -50,10 +50,7 @@ def api_key(env: Mapping[str, str] = os.environ) -> str:
 
 def _classify(response: httpx.Response) -> SourceError | None:
     """A FRED error from the status or the JSON body; the URL (with the key) is never quoted."""
-    problem = fred_error(response.content, response.status_code)
-    if isinstance(problem, RetryableSourceError):
-        problem.retry_after = retry_after_seconds(response)
-    return problem
+    return fred_error(response.content, response.status_code)
 
 
 class LiveFredTransport:

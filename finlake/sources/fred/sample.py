@@ -53,6 +53,7 @@ import orjson
 
 from finlake.sources.base import HttpExchange
 from finlake.sources.fred.client import FRED_ROOT
+from finlake.sources.sample_util import month_start, nth_weekday, weekday_on_or_after
 
 OBSERVATIONS_FROM = dt.date(2000, 1, 1)
 FIRST_VINTAGE = dt.date(2005, 1, 3)  # ALFRED's first vintage: all history published until then
@@ -113,33 +114,15 @@ def _on_or_after(day: dt.date) -> dt.date:
     return day
 
 
-def _nth_weekday(year: int, month: int, nth: int, weekday: int) -> dt.date:
-    """The nth (1-based; -1 = last) given weekday of a month."""
-    if nth > 0:
-        first = dt.date(year, month, 1)
-        return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
-    last = _month_start(year, month + 1) - dt.timedelta(days=1)
-    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
-
-
-def _weekday_on_or_after(day: dt.date, weekday: int) -> dt.date:
-    return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
-
-
-def _month_start(year: int, month: int) -> dt.date:
-    """The first of a month; months past 12 roll into the following years."""
-    return dt.date(year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
-
-
 def _days(horizon: dt.date, step: int = 1, weekdays_only: bool = False) -> list[dt.date]:
-    first = OBSERVATIONS_FROM if step == 1 else _weekday_on_or_after(OBSERVATIONS_FROM, 5)
+    first = OBSERVATIONS_FROM if step == 1 else weekday_on_or_after(OBSERVATIONS_FROM, 5)
     days = [dt.date.fromordinal(o) for o in range(first.toordinal(), horizon.toordinal() + 1, step)]
     return [d for d in days if d.weekday() < 5] if weekdays_only else days
 
 
 def _months(horizon: dt.date) -> list[dt.date]:
     count = (horizon.year - OBSERVATIONS_FROM.year) * 12 + horizon.month
-    return [_month_start(OBSERVATIONS_FROM.year, m + 1) for m in range(count)]
+    return [month_start(OBSERVATIONS_FROM.year, m + 1) for m in range(count)]
 
 
 def _rng(series: str, *parts: object) -> random.Random:
@@ -314,14 +297,14 @@ _EURO = (
 def _fomc_days(year: int) -> list[dt.date]:
     """Eight decision days a year on the Fed's usual rhythm (for the drawn years)."""
     return [
-        _nth_weekday(year, 1, -1, WED),
-        _nth_weekday(year, 3, 3, WED),
-        _weekday_on_or_after(dt.date(year, 4, 29), WED),
-        _nth_weekday(year, 6, 3, WED),
-        _nth_weekday(year, 7, -1, WED),
-        _nth_weekday(year, 9, 3, WED),
-        _weekday_on_or_after(dt.date(year, 10, 28), WED),
-        _nth_weekday(year, 12, 2, WED),
+        nth_weekday(year, 1, -1, WED),
+        nth_weekday(year, 3, 3, WED),
+        weekday_on_or_after(dt.date(year, 4, 29), WED),
+        nth_weekday(year, 6, 3, WED),
+        nth_weekday(year, 7, -1, WED),
+        nth_weekday(year, 9, 3, WED),
+        weekday_on_or_after(dt.date(year, 10, 28), WED),
+        nth_weekday(year, 12, 2, WED),
     ]
 
 
@@ -471,7 +454,7 @@ def _fedfunds(horizon: dt.date) -> tuple[list[dt.date], list[_Event]]:
     months = _months(horizon)
     events = []
     for i, month in enumerate(months):
-        end = _month_start(month.year, month.month + 1)
+        end = month_start(month.year, month.month + 1)
         lo, hi = month.toordinal() - first, min(end.toordinal() - first, len(effr))
         events.append(
             (_on_or_after(end).toordinal(), i, f"{sum(effr[lo:hi]) / (hi - lo) / 100:.2f}")
@@ -573,11 +556,11 @@ _CLAIMS = (
 
 
 def _first_friday(d: dt.date) -> dt.date:
-    return _on_or_before(_nth_weekday(*_next_month(d), 1, FRI))
+    return _on_or_before(nth_weekday(*_next_month(d), 1, FRI))
 
 
 def _cpi_day(d: dt.date) -> dt.date:
-    return _on_or_after(_weekday_on_or_after(_month_start(*_next_month(d)) + _DAYS_9, WED))
+    return _on_or_after(weekday_on_or_after(month_start(*_next_month(d)) + _DAYS_9, WED))
 
 
 _DAYS_9 = dt.timedelta(days=9)
@@ -594,20 +577,20 @@ _RHYTHMS: dict[str, _Rhythm] = {
         benchmark_sd=5e-4,
     ),
     "PCEPILFE": _Rhythm(
-        _CORE_PCE, lambda d: _on_or_before(_nth_weekday(*_next_month(d), -1, FRI)), 3,
+        _CORE_PCE, lambda d: _on_or_before(nth_weekday(*_next_month(d), -1, FRI)), 3,
         phi=0.8, sd=0.0005, growth=0.027, follow_ups=(4e-4, 2e-4),
     ),
     "INDPRO": _Rhythm(
-        _INDPRO, lambda d: _on_or_after(_month_start(*_next_month(d)) + dt.timedelta(days=15)),
+        _INDPRO, lambda d: _on_or_after(month_start(*_next_month(d)) + dt.timedelta(days=15)),
         4, phi=0.5, sd=0.003, growth=0.01, follow_ups=(0.004, 0.003, 0.002, 0.0015, 0.001),
     ),
     "UMCSENT": _Rhythm(
-        _SENTIMENT, lambda d: _on_or_before(_nth_weekday(d.year, d.month, 2, FRI)), 1,
+        _SENTIMENT, lambda d: _on_or_before(nth_weekday(d.year, d.month, 2, FRI)), 1,
         phi=0.6, sd=1.8, log=False, lo=50.0, hi=100.0,
-        final=lambda d: _on_or_before(_nth_weekday(d.year, d.month, -1, FRI)), final_sd=0.012,
+        final=lambda d: _on_or_before(nth_weekday(d.year, d.month, -1, FRI)), final_sd=0.012,
     ),
     "M2SL": _Rhythm(
-        _M2, lambda d: _on_or_after(_nth_weekday(*_next_month(d), 4, TUE)), 1,
+        _M2, lambda d: _on_or_after(nth_weekday(*_next_month(d), 4, TUE)), 1,
         phi=0.7, sd=0.002, growth=0.045, follow_ups=(0.001,),
     ),
     "ICSA": _Rhythm(
@@ -683,10 +666,10 @@ def _national_accounts(horizon: dt.date) -> tuple[list[dt.date], list[_Event], l
     jobs = []  # (day, stage, quarter index or year); stage 3 = the annual update
     for i, quarter in enumerate(quarters):
         for stage in range(3):
-            month = _month_start(quarter.year, quarter.month + 3 + stage)
-            jobs.append((_on_or_before(_nth_weekday(month.year, month.month, -1, THU)), stage, i))
+            month = month_start(quarter.year, quarter.month + 3 + stage)
+            jobs.append((_on_or_before(nth_weekday(month.year, month.month, -1, THU)), stage, i))
     for year in range(OBSERVATIONS_FROM.year, horizon.year + 1):
-        jobs.append((_on_or_before(_nth_weekday(year, 9, -1, THU)), 3, year))
+        jobs.append((_on_or_before(nth_weekday(year, 9, -1, THU)), 3, year))
     jobs.sort()
     rng = _rng("GDP", "revisions")
     err_real, err_price = [0.0] * len(quarters), [0.0] * len(quarters)

@@ -209,7 +209,11 @@ def _empty() -> pl.DataFrame:
 
 def parse_rss(body: bytes, ctx: FeedContext) -> pl.DataFrame:
     """RSS 2.0 or Atom bytes (fetched with a timeout by the caller: feedparser has none)."""
-    parsed = feedparser.parse(body)
+    return parse_feed(feedparser.parse(body), ctx)
+
+
+def parse_feed(parsed: feedparser.FeedParserDict, ctx: FeedContext) -> pl.DataFrame:
+    """Rows of a feed feedparser has already parsed (for callers that also read its channel)."""
     if not parsed.entries and not parsed.get("version"):  # an error page, not an empty feed
         reason = parsed.get("bozo_exception") or "no <rss>, <feed> or <rdf:RDF> root"
         raise PayloadError(f"{ctx.feed}: not an RSS or Atom feed ({reason})")

@@ -37,6 +37,7 @@ from finlake.calendar import NY, edgar, nyse
 from finlake.sources.fed.meetings import FomcMeeting, load_meetings
 from finlake.sources.news.client import FeedResponse
 from finlake.sources.news.feeds import DEFAULT_FEEDS, load_feeds
+from finlake.sources.sample_util import nth_weekday, weekday_on_or_after
 from finlake.sources.sec.eight_k import EIGHT_K_ITEMS
 from finlake.sources.sec.sample import current_feed_head
 from finlake.sources.yahoo.sample import history, profile
@@ -604,18 +605,10 @@ def _moment(rng: random.Random, day: dt.date, trading: bool) -> float:
 # Earnings calendar (shared by company news and EDGAR 8-Ks)
 
 
-def _nth_weekday(year: int, month: int, nth: int, weekday: int) -> dt.date:
-    if nth > 0:
-        first = dt.date(year, month, 1)
-        return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
-    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
-    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
-
-
 @lru_cache(maxsize=4096)
 def _earnings_days(ticker: str, name: str, year: int) -> tuple[dt.date, ...]:
     months, nth, weekday = _company(ticker, name).earnings
-    return tuple(_nth_weekday(year, m, nth, weekday) for m in months)
+    return tuple(nth_weekday(year, m, nth, weekday) for m in months)
 
 
 def _reports_on(ticker: str, name: str, day: dt.date) -> bool:
@@ -1294,10 +1287,6 @@ _RATE_PATH = {
 }  # fmt: skip
 
 
-def _first_weekday_on_or_after(day: dt.date, weekday: int) -> dt.date:
-    return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
-
-
 @cache
 def _real_fomc() -> dict[int, dict[dt.date, FomcMeeting]]:
     """The real scheduled meetings that took place, by year and decision day."""
@@ -1315,14 +1304,14 @@ def _fomc_days(year: int) -> list[dt.date]:
         return sorted(_real_fomc()[year])
     wed = 2
     return [
-        _nth_weekday(year, 1, -1, wed),
-        _nth_weekday(year, 3, 3, wed),
-        _first_weekday_on_or_after(dt.date(year, 4, 25), wed),
-        _nth_weekday(year, 6, 3, wed),
-        _nth_weekday(year, 7, -1, wed),
-        _nth_weekday(year, 9, 3, wed),
-        _first_weekday_on_or_after(dt.date(year, 10, 28), wed),
-        _first_weekday_on_or_after(dt.date(year, 12, 9), wed),
+        nth_weekday(year, 1, -1, wed),
+        nth_weekday(year, 3, 3, wed),
+        weekday_on_or_after(dt.date(year, 4, 25), wed),
+        nth_weekday(year, 6, 3, wed),
+        nth_weekday(year, 7, -1, wed),
+        nth_weekday(year, 9, 3, wed),
+        weekday_on_or_after(dt.date(year, 10, 28), wed),
+        weekday_on_or_after(dt.date(year, 12, 9), wed),
     ]
 
 
@@ -1419,7 +1408,7 @@ def _fed_year(year: int) -> tuple[_Story, ...]:
         title = f"Minutes of the Federal Open Market Committee, {_span(m.first, m.day)}, {year}"
         drafts.append((_et(m.minutes, 14 * 3600), "monetary", title))
     for month in range(1, 13):
-        day = _nth_weekday(year, month, 2, 1)
+        day = nth_weekday(year, month, 2, 1)
         if _is_business(day):
             d1 = day - dt.timedelta(days=rng.choice((28, 35)))
             d2 = d1 + dt.timedelta(days=rng.choice((7, 14)))
@@ -1862,8 +1851,8 @@ def _bls_month(year: int, month: int) -> dict[str, tuple[dt.datetime, str, float
     ref_year, ref_month = (year, month - 1) if month > 1 else (year - 1, 12)
     ref = dt.date(ref_year, ref_month, 1).strftime("%b %Y")
     out: dict[str, tuple[dt.datetime, str, float, str]] = {}
-    jobs = _business_on_or_before(_nth_weekday(year, month, 1, 4))
-    cpi = _first_weekday_on_or_after(dt.date(year, month, 10), 2)
+    jobs = _business_on_or_before(nth_weekday(year, month, 1, 4))
+    cpi = weekday_on_or_after(dt.date(year, month, 10), 2)
     for series, day in (
         ("ur", jobs), ("payrolls", jobs), ("ahe", jobs), ("cpi", cpi),
         ("ppi", cpi + dt.timedelta(days=1)), ("imp", cpi + dt.timedelta(days=6)),
@@ -1874,10 +1863,10 @@ def _bls_month(year: int, month: int) -> dict[str, tuple[dt.datetime, str, float
     q_year, q = (year, quarter) if quarter else (year - 1, 4)
     q_label = f"{('1st', '2nd', '3rd', '4th')[q - 1]} Qtr of {q_year}"
     if month in (1, 4, 7, 10):
-        at = _et(_nth_weekday(year, month, -1, 3), 8.5 * 3600)
+        at = _et(nth_weekday(year, month, -1, 3), 8.5 * 3600)
         out["eci"] = (at, q_label, _bls_value("eci", q_year, q), "")
     if month % 3 != 1:
-        at = _et(_nth_weekday(year, month, 1, 3), 8.5 * 3600)
+        at = _et(nth_weekday(year, month, 1, 3), 8.5 * 3600)
         mark = "(p)" if month % 3 == 2 else "(r)"
         value = _bls_value("prod", q_year, q) + (0.2 if mark == "(r)" else 0.0)
         out["prod"] = (at, q_label, round(value, 1), mark)

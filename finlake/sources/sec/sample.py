@@ -39,6 +39,7 @@ import orjson
 
 from finlake.calendar import NY, edgar, nyse
 from finlake.sources.base import HttpExchange
+from finlake.sources.sample_util import month_end
 from finlake.sources.sec.eight_k import EIGHT_K_ITEMS
 from finlake.sources.yahoo.sample import history, profile
 
@@ -685,14 +686,8 @@ def _years(day: dt.date) -> float:
     return day.year + (day.timetuple().tm_yday - 0.5) / 366.0
 
 
-def _month_end(year: int, month: int) -> dt.date:
-    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
-    following = D(year + month // 12, month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
-
-
 def _last_saturday(year: int, month: int) -> dt.date:
-    day = _month_end(year, month)
+    day = month_end(year, month)
     return day - dt.timedelta(days=(day.weekday() - 5) % 7)
 
 
@@ -744,10 +739,10 @@ def _quarters(cik: int) -> tuple[_Quarter, ...]:
             previous = end
         return tuple(out)
     month = int(e.company.fiscal_year_end[:2])
-    start = _month_end(2005, month) + dt.timedelta(days=1)
+    start = month_end(2005, month) + dt.timedelta(days=1)
     for fy in range(2006, 2030):
         for q in range(1, 5):
-            q_end = _month_end(fy, month - 3 * (4 - q))
+            q_end = month_end(fy, month - 3 * (4 - q))
             out.append(_Quarter(fy, q, start, q_end))
             start = q_end + dt.timedelta(days=1)
     return tuple(out)
@@ -1131,7 +1126,7 @@ def _schedule(e: _Entity, person: _Party) -> dict[dt.date, list[str]]:
         while month <= last:
             if month >= first + dt.timedelta(days=60):
                 add(D(month.year, month.month, sale_day), "plan")
-            month = _month_end(month.year, month.month) + dt.timedelta(days=1)
+            month = month_end(month.year, month.month) + dt.timedelta(days=1)
     return days
 
 
@@ -1401,6 +1396,34 @@ def _filing(e: _Entity, form: str, accepted: dt.datetime, **fields: object) -> F
     )
 
 
+def _eight_k(
+    e: _Entity,
+    accepted: dt.datetime,
+    day: dt.date,
+    agent: str,
+    rng: np.random.Generator,
+    *,
+    report_date: dt.date,
+    items: str,
+    detail: object,
+) -> Filing:
+    """An XBRL-tagged 8-K whose primary document is named for `day`."""
+    return _filing(
+        e,
+        "8-K",
+        accepted,
+        report_date=report_date,
+        agent=agent,
+        document=_document(e, agent, "8k", day, rng),
+        description="8-K",
+        act="34",
+        file_number=e.file_number,
+        items=items,
+        xbrl=True,
+        detail=detail,
+    )
+
+
 def _periodic_drafts(e: _Entity) -> list[Filing]:
     """10-Qs, 10-Ks and the earnings 8-K of every fiscal quarter."""
     out: list[Filing] = []
@@ -1418,18 +1441,14 @@ def _periodic_drafts(e: _Entity) -> list[Filing]:
         released = _moment(release, *hours, rng)
         if not e.filler or rng.random() < 0.75:
             out.append(
-                _filing(
+                _eight_k(
                     e,
-                    "8-K",
                     released,
+                    release,
+                    agent,
+                    rng,
                     report_date=release,
-                    agent=agent,
-                    document=_document(e, agent, "8k", release, rng),
-                    description="8-K",
-                    act="34",
-                    file_number=e.file_number,
                     items="2.02,9.01",
-                    xbrl=True,
                     detail=detail,
                 )
             )
@@ -1494,18 +1513,14 @@ def _event_drafts(e: _Entity) -> list[Filing]:
         )
         vote_day = _after_business_days(meeting, int(rng.integers(1, 4)))
         out.append(
-            _filing(
+            _eight_k(
                 e,
-                "8-K",
                 _moment(vote_day, 16.0, 17.25, rng),
+                vote_day,
+                e.agent(vote_day),
+                rng,
                 report_date=meeting,
-                agent=e.agent(vote_day),
-                document=_document(e, e.agent(vote_day), "8k", vote_day, rng),
-                description="8-K",
-                act="34",
-                file_number=e.file_number,
                 items="5.07",
-                xbrl=True,
                 detail=_Note("Vote results", meeting.isoformat()),
             )
         )
@@ -1515,18 +1530,14 @@ def _event_drafts(e: _Entity) -> list[Filing]:
             filed = _after_business_days(event, int(rng.integers(0, 4)))
             agent = e.event_agent or e.agent(filed)
             out.append(
-                _filing(
+                _eight_k(
                     e,
-                    "8-K",
                     _moment(filed, 8.0, 18.5, rng),
+                    filed,
+                    agent,
+                    rng,
                     report_date=event,
-                    agent=agent,
-                    document=_document(e, agent, "8k", filed, rng),
-                    description="8-K",
-                    act="34",
-                    file_number=e.file_number,
                     items=items,
-                    xbrl=True,
                     detail=_Note(title, event.isoformat()),
                 )
             )
@@ -1598,18 +1609,14 @@ def _leaving_drafts(e: _Entity) -> list[Filing]:
     """The acquired filler's last filings: the merger 8-K and the deregistration."""
     rng = _rng(e.cik, "leaving")
     closing = LEAVES_ON - dt.timedelta(days=3)
-    merger = _filing(
+    merger = _eight_k(
         e,
-        "8-K",
         _moment(closing, 16.2, 16.9, rng),
+        closing,
+        e.agent(closing),
+        rng,
         report_date=closing,
-        agent=e.agent(closing),
-        document=_document(e, e.agent(closing), "8k", closing, rng),
-        description="8-K",
-        act="34",
-        file_number=e.file_number,
         items="2.01,3.01,5.01,5.02,5.03,9.01",
-        xbrl=True,
         detail=_Note("Completion of merger", closing.isoformat()),
     )
     day = _business_day(LEAVES_ON + dt.timedelta(days=7))
@@ -1647,7 +1654,7 @@ def _fund_drafts(e: _Entity) -> list[Filing]:
             ("24F-2NT", fy_end + dt.timedelta(days=int(rng.integers(70, 88))), fy_end, "24f2nt"),
         ]
         for month in (12, 3, 6, 9):
-            period = _month_end(fy - (month == 12), month)
+            period = month_end(fy - (month == 12), month)
             due = period + dt.timedelta(days=int(rng.integers(55, 60)))
             if due >= D(2019, 6, 1):
                 plan.append(("NPORT-P", due, period, "nport"))
@@ -2058,8 +2065,8 @@ def _frame(start: dt.date | None, end: dt.date) -> str | None:
     """The calendar frame a period belongs to, or None (e.g. for 6- and 9-month durations)."""
     if start is None:
         year, quarter = end.year, (end.month - 1) // 3 + 1
-        before = _month_end(year, quarter * 3 - 3) if quarter > 1 else D(year - 1, 12, 31)
-        after = _month_end(year, quarter * 3)
+        before = month_end(year, quarter * 3 - 3) if quarter > 1 else D(year - 1, 12, 31)
+        after = month_end(year, quarter * 3)
         if (end - before).days < (after - end).days:
             year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
         return f"CY{year}Q{quarter}I"
@@ -2075,8 +2082,8 @@ def _frame(start: dt.date | None, end: dt.date) -> str | None:
 def _misfit(start: dt.date | None, end: dt.date) -> int:
     """Days between a period and the calendar period of its frame (0 = a perfect fit)."""
     if start is None:
-        quarter_end = _month_end(end.year, (end.month - 1) // 3 * 3 + 3)
-        previous = _month_end(end.year, (end.month - 1) // 3 * 3)
+        quarter_end = month_end(end.year, (end.month - 1) // 3 * 3 + 3)
+        previous = month_end(end.year, (end.month - 1) // 3 * 3)
         return min(abs((quarter_end - end).days), abs((end - previous).days))
     days = (end - start).days + 1
     return min(abs(days - 91), abs(days - 365))
