@@ -8,6 +8,8 @@ Settings.ensure_home).
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -168,12 +170,16 @@ def run_demo(
     def days(first: dt.date, last: dt.date) -> tuple[str, str]:
         return first.isoformat(), last.isoformat()
 
+    # A first run on a machine compiles the indicator kernels (~11 s): do it in another process
+    # while the prices and SEC runs go, so the indicators backfill finds them cached.
+    warming = subprocess.Popen(
+        [sys.executable, "-c", "from finlake.indicators import warm_up; warm_up()"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     selection = [BRONZE_KEY, PRICES_DAILY_KEY, CORPORATE_ACTIONS_KEY]
     backfill("backfill", job, *days(history[0], history[-1]), asset_selection=selection)
     execute("prices_adjusted + catalog", whole, asset_selection=[PRICES_ADJUSTED_KEY, CATALOG_KEY])
-    backfill(
-        "indicators backfill", job, *days(history[0], history[-1]), asset_selection=[INDICATORS_KEY]
-    )
     execute("sec_companies (as the weekly schedule)", defs.resolve_job_def("sec_companies_job"))
     sec_job = defs.resolve_job_def("sec_daily_job")
     backfill("SEC backfill", sec_job, *days(edgar_days[0], edgar_days[-2]))
@@ -182,6 +188,10 @@ def run_demo(
         sec_job,
         partition_key=edgar_days[-1].isoformat(),
         tags={"finlake/demo": "daily"},
+    )
+    warming.wait()  # a failed warm-up only means the backfill compiles the kernels itself
+    backfill(
+        "indicators backfill", job, *days(history[0], history[-1]), asset_selection=[INDICATORS_KEY]
     )
     for day in daily:
         execute(

@@ -10,6 +10,6 @@ naming them, since TA-Lib semantics would let one NaN silently poison every late
 """
 
 from finlake.indicators.columns import COLUMNS, FLOAT_COLUMNS, TALIB_COLUMNS, WARMUP
-from finlake.indicators.compute import compute_indicators
+from finlake.indicators.compute import compute_indicators, warm_up
 
-__all__ = ["COLUMNS", "FLOAT_COLUMNS", "TALIB_COLUMNS", "WARMUP", "compute_indicators"]
+__all__ = ["COLUMNS", "FLOAT_COLUMNS", "TALIB_COLUMNS", "WARMUP", "compute_indicators", "warm_up"]
