@@ -27,7 +27,7 @@ from finlake.settings import Settings, default_home
 from finlake.sources.fred.payloads import DEFAULT_SERIES
 
 SESSIONS_PER_YEAR = 252
-DAILY_RUNS = 3  # the last sessions are built one run per session, like the schedule does
+DAILY_RUNS = 2  # the last sessions are built one run per session, like the schedule does
 NEWS_HOURS = 24  # hourly news polls backfilled before the current hour's poll
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
