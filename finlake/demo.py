@@ -114,6 +114,13 @@ def last_edgar_day(now: dt.datetime) -> dt.date:
 def run_demo(
     home: Path | None = None, years: float = 2.0, echo: Callable[[str], None] = print
 ) -> DemoResult:
+    # A first run on a machine compiles the indicator kernels (~11 s): do it in another process
+    # while the prices and SEC runs go, so the indicators backfill finds them cached.
+    warming = subprocess.Popen(
+        [sys.executable, "-c", "from finlake.indicators import warm_up; warm_up()"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     from finlake.definitions import build_defs
     from finlake.defs.catalog.assets import CATALOG_KEY
     from finlake.defs.indicators.assets import INDICATORS_KEY
@@ -170,13 +177,6 @@ def run_demo(
     def days(first: dt.date, last: dt.date) -> tuple[str, str]:
         return first.isoformat(), last.isoformat()
 
-    # A first run on a machine compiles the indicator kernels (~11 s): do it in another process
-    # while the prices and SEC runs go, so the indicators backfill finds them cached.
-    warming = subprocess.Popen(
-        [sys.executable, "-c", "from finlake.indicators import warm_up; warm_up()"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     selection = [BRONZE_KEY, PRICES_DAILY_KEY, CORPORATE_ACTIONS_KEY]
     backfill("backfill", job, *days(history[0], history[-1]), asset_selection=selection)
     execute("prices_adjusted + catalog", whole, asset_selection=[PRICES_ADJUSTED_KEY, CATALOG_KEY])
