@@ -12,8 +12,7 @@ import datetime as dt
 import glob
 import os
 import time
-import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +22,11 @@ import polars as pl
 from filelock import FileLock
 
 from finlake.datasets import DATASETS, QUARANTINE, Dataset
-from finlake.lake import Lake
+from finlake.lake import Lake, remove_dead_temps, temp_path
+from finlake.settings import require_home
 
 LOCK_TIMEOUT_S = 300
+ALIAS = "finlake"  # the catalog's name on a connection (attached to an in-memory database)
 META_TABLE = "_finlake_catalog"
 MODELS_TABLE = "_finlake_catalog_models"
 
@@ -125,6 +126,8 @@ def dataset_view_sql(ds: Dataset, lake: Lake) -> tuple[str, bool]:
         f"'{c}': {duckdb_type(ds.schema[c]) if c in ds.schema else 'VARCHAR'}" for c in hive_cols
     )
     options = f", hive_partitioning = true, hive_types = {{{hive_types}}}" if hive_cols else ""
+    if ds is QUARANTINE:  # files written before stored_row was added read it as null
+        options += ", union_by_name = true"
     source = f"read_parquet({sql_string(lake.file_pattern(ds))}{options})"
     select = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in cols)
     return f"SELECT {select} FROM {source}", True
@@ -158,7 +161,8 @@ class Catalog:
         """Rebuild every view into a new file and swap it in atomically."""
         started = time.perf_counter()
         with self._lock():
-            tmp = self.path.parent / f".{self.path.name}.{uuid.uuid4().hex}.tmp"
+            remove_dead_temps(self.path.parent)  # a killed build's file
+            tmp = temp_path(self.path)
             views: dict[str, bool] = {}
             try:
                 con = duckdb.connect(str(tmp))
@@ -224,7 +228,7 @@ class Catalog:
     def is_stale(self) -> bool:
         """True when the file is missing, was built for another home, lacks a dataset, shows a
         dataset as empty that now has files, or lacks the view of a model whose files exist."""
-        con = self._open()
+        con = self._attach()
         if con is None:
             return True
         try:
@@ -232,14 +236,22 @@ class Catalog:
         finally:
             con.close()
 
-    def _open(self) -> duckdb.DuckDBPyConnection | None:
-        """A read-only connection to the current file; None if it is missing or unreadable."""
+    def _attach(self) -> duckdb.DuckDBPyConnection | None:
+        """A connection reading the file as it is now; None if it is missing or unreadable.
+
+        The catalog is attached read-only to a fresh in-memory database: `duckdb.connect(path)`
+        would hand back the database an older connection of this process still holds open,
+        and with it a catalog that a rebuild has since replaced."""
         if not self.path.exists():
             return None
+        con = duckdb.connect()
         try:
-            return duckdb.connect(str(self.path), read_only=True)
+            con.execute(f"ATTACH {sql_string(str(self.path))} AS {ALIAS} (READ_ONLY)")
+            con.execute(f"USE {ALIAS}")
         except duckdb.Error:
+            con.close()
             return None
+        return con
 
     def _stale(self, con: duckdb.DuckDBPyConnection) -> bool:
         """is_stale on an open connection to the file."""
@@ -259,15 +271,26 @@ class Catalog:
             return True
         return any(any(glob.iglob(files, recursive=True)) for (files,) in unbuilt_files)
 
-    def connect(self) -> duckdb.DuckDBPyConnection:
-        """A read-only connection to a fresh catalog (rebuilt first if stale). Timestamps come
-        back in UTC whatever the machine's zone (DuckDB's default is the local zone). A fresh
-        file is opened once: the staleness check runs on the connection returned."""
-        con = self._open()
+    def connect(self, *, writable: Sequence[Path] = ()) -> duckdb.DuckDBPyConnection:
+        """A connection to the newest build of the catalog (rebuilt first if stale) that can
+        touch no file outside the lake: reading or writing elsewhere (`read_csv('/etc/passwd')`,
+        `COPY ... TO '/tmp/x'`, ATTACH, INSTALL) fails, and the restriction cannot be lifted
+        on the connection. `writable` names extra files it may write (an export's target).
+        Timestamps come back in UTC whatever the machine's zone. Raises HomeNotFoundError for
+        a directory that is not a finlake home: reading never creates one."""
+        require_home(self.home)
+        con = self._attach()
         if con is None or self._stale(con):
             if con is not None:
                 con.close()
             self.build()
-            con = duckdb.connect(str(self.path), read_only=True)
+            con = self._attach()
+            if con is None:
+                raise duckdb.IOException(f"cannot open the catalog {self.path}")
         con.execute("SET TimeZone = 'UTC'")
+        con.execute(f"SET allowed_directories = [{sql_string(f'{self.lake.root}/')}]")
+        if writable:
+            con.execute(f"SET allowed_paths = [{', '.join(sql_string(str(p)) for p in writable)}]")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
         return con

@@ -28,7 +28,17 @@ def main() -> None:
 )
 @click.option("--years", type=float, default=2.0, show_default=True, help="History to build.")
 def demo(home: Path | None, years: float) -> None:
-    """Build a complete demo lakehouse offline through real Dagster runs."""
+    """Build a complete demo lakehouse offline through real Dagster runs (sample data only)."""
+    from finlake.settings import resolve_source
+
+    if resolve_source() == "live":
+        raise click.ClickException(
+            "finlake demo builds a lakehouse from the offline sample source only, and "
+            "FINLAKE_SOURCE=live is set. Unset FINLAKE_SOURCE for the demo, or run live data "
+            "through Dagster: FINLAKE_SOURCE=live uv run dg dev"
+        )
+    target = home or "the demo home (~/.finlake/demo)"
+    click.echo(f"finlake demo: building a lakehouse from sample data in {target} ...")
     from finlake.demo import run_demo
 
     result = run_demo(home, years, echo=click.echo)
@@ -45,10 +55,11 @@ def sql(query: str, home: Path | None, fmt: str) -> None:
     import duckdb
 
     from finlake.query import sql as run_sql
+    from finlake.settings import HomeNotFoundError
 
     try:
         df = run_sql(query, home=home)
-    except duckdb.Error as exc:
+    except (duckdb.Error, ValueError, HomeNotFoundError) as exc:  # ReadOnlyError: a ValueError
         raise click.ClickException(str(exc)) from None
     if fmt == "csv":
         click.echo(df.write_csv(), nl=False)
@@ -83,18 +94,20 @@ def export(dataset: str, out: Path, fmt: str | None, where: str | None, home: Pa
             f"give --format {'|'.join(FORMATS)} (the --out suffix does not say)",
             param_hint="--format",
         )
+    from finlake.settings import HomeNotFoundError
+
     try:
         rows = run_export(dataset, out, fmt, where, home)
-    except (ValueError, duckdb.Error) as exc:
+    except (ValueError, duckdb.Error, HomeNotFoundError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {rows} rows to {out.expanduser().resolve()}")
 
 
 def _root(home: Path | None) -> Path:
     """The --home given, else $FINLAKE_HOME (or the default home)."""
-    from finlake.settings import resolve_home
+    from finlake.settings import home_path
 
-    return home.expanduser().resolve() if home else resolve_home()
+    return home_path(home)
 
 
 def _home_with_data(home: Path | None) -> Path | None:
@@ -112,12 +125,16 @@ def _home_with_data(home: Path | None) -> Path | None:
     return None
 
 
-def _print(frames: dict[str, pl.DataFrame], fmt: str) -> None:
-    """Tables with a title each, or one JSON object of lists of records."""
+def _print(frames: dict[str, pl.DataFrame], fmt: str, root: Path) -> None:
+    """Tables with a title each, or one JSON object: the home, and a list of records per table
+    keyed by its title in snake case ("datasets", "asset_checks", "quarantine")."""
     if fmt == "json":
-        doc = {title: json.loads(df.write_json()) for title, df in frames.items()}
+        doc: dict[str, object] = {"home": str(root)}
+        for title, df in frames.items():
+            doc[title.lower().replace(" ", "_")] = json.loads(df.write_json())
         click.echo(json.dumps(doc, indent=1))
         return
+    click.echo(f"Home: {root}\n")
     config = pl.Config(
         tbl_rows=-1,
         tbl_cols=-1,
@@ -164,7 +181,7 @@ def summary(home: Path | None, fmt: str) -> None:
         return
     from finlake.status import summary as build_summary
 
-    _print({f"Datasets in {root}": build_summary(root, _location(root))}, fmt)
+    _print({"Datasets": build_summary(root, _location(root))}, fmt, root)
 
 
 @main.command()
@@ -185,7 +202,7 @@ def quality(home: Path | None, fmt: str) -> None:
             del frames["Asset checks"]
             if not has_instance(root):
                 click.echo(f"No Dagster runs recorded in {root}: no check results yet.\n")
-    _print(frames, fmt)
+    _print(frames, fmt, root)
 
 
 @main.command()

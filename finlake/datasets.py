@@ -32,6 +32,8 @@ class Dataset:
     columns: dict[str, str] = field(default_factory=dict)
     partition_source: str | None = None
     partition_grain: str = "value"  # value | month | year
+    # the columns that identify a row: a stored row is replaced only by a valid row of its key
+    key: tuple[str, ...] = ()
 
     def partition_expr(self) -> pl.Expr:
         """The hive value of each row."""
@@ -70,6 +72,7 @@ BAR_COLUMNS: dict[str, pl.DataType] = {
 
 PRICES_DAILY = Dataset(
     name="prices_daily",
+    key=("ticker", "date"),
     layer="silver",
     schema={**BAR_COLUMNS, "source": pl.String, "ingested_at": UTC_TS},
     partition_by="month",
@@ -92,6 +95,7 @@ PRICES_DAILY = Dataset(
 
 CORPORATE_ACTIONS = Dataset(
     name="corporate_actions",
+    key=("ticker", "date"),
     layer="silver",
     schema={
         "ticker": pl.String,
@@ -117,6 +121,7 @@ CORPORATE_ACTIONS = Dataset(
 
 PRICES_ADJUSTED = Dataset(
     name="prices_adjusted",
+    key=("ticker", "date"),
     layer="silver",
     schema={**BAR_COLUMNS, "adj_factor": pl.Float64},
     partition_by="month",
@@ -144,15 +149,26 @@ QUARANTINE = Dataset(
         "reason": pl.String,
         "run_id": pl.String,
         "time": UTC_TS,
+        "stored_row": pl.String,
     },
     partition_by=None,  # the lake stores it per (dataset, partition); see Lake.write_quarantine
     sort_by=("dataset", "partition"),
-    description="Rows the quality gates rejected, with the reason, the run and the time.",
-    columns={"row": "The rejected row as JSON.", "partition": "Partition key of the row."},
+    description=(
+        "Rows the quality gates rejected, with the reason, the run and the time. A rejected "
+        "revision of a stored row never replaces it: the stored row is kept and shown beside "
+        "the revision in stored_row."
+    ),
+    columns={
+        "row": "The rejected row as JSON.",
+        "partition": "Partition key of the row.",
+        "stored_row": "The stored row (kept) this rejected revision would have replaced, as "
+        "JSON; null when none was stored.",
+    },
 )
 
 INDICATORS_DAILY = Dataset(
     name="indicators_daily",
+    key=("ticker", "date"),
     layer="gold",
     schema={
         "ticker": pl.String,
@@ -186,6 +202,7 @@ INDICATORS_DAILY = Dataset(
 
 SEC_COMPANIES = Dataset(
     name="sec_companies",
+    key=("cik", "ticker"),
     layer="silver",
     schema={
         "cik": pl.String,
@@ -214,6 +231,7 @@ SEC_COMPANIES = Dataset(
 
 SEC_FILINGS = Dataset(
     name="sec_filings",
+    key=("cik", "accession_number"),
     layer="silver",
     schema={
         "cik": pl.String,
@@ -258,6 +276,7 @@ OWNER_COLUMNS: dict[str, pl.DataType] = {
 
 INSIDER_TRANSACTIONS = Dataset(
     name="insider_transactions",
+    key=("accession_number", "transaction_index"),
     layer="silver",
     schema={
         **OWNER_COLUMNS,
@@ -301,6 +320,7 @@ INSIDER_TRANSACTIONS = Dataset(
 
 INSIDER_HOLDINGS = Dataset(
     name="insider_holdings",
+    key=("accession_number", "holding_index"),
     layer="silver",
     schema={
         **OWNER_COLUMNS,
@@ -322,6 +342,7 @@ INSIDER_HOLDINGS = Dataset(
 
 FUNDAMENTALS = Dataset(
     name="fundamentals",
+    key=("cik", "taxonomy", "concept", "unit", "period_start", "period_end", "accession_number"),
     layer="silver",
     schema={
         "cik": pl.String,
@@ -357,6 +378,7 @@ FUNDAMENTALS = Dataset(
 
 FILING_TEXT = Dataset(
     name="filing_text",
+    key=("accession_number", "chunk_index"),
     layer="silver",
     schema={
         "accession_number": pl.String,
@@ -381,6 +403,7 @@ FILING_TEXT = Dataset(
 
 NEWS_ARTICLES = Dataset(
     name="news_articles",
+    key=("article_id",),
     layer="silver",
     schema={
         "article_id": pl.String,
@@ -428,6 +451,7 @@ NEWS_ARTICLES = Dataset(
 
 NEWS_SENTIMENT_DAILY = Dataset(
     name="news_sentiment_daily",
+    key=("ticker", "date"),
     layer="gold",
     schema={
         "ticker": pl.String,
@@ -451,6 +475,7 @@ NEWS_SENTIMENT_DAILY = Dataset(
 
 MACRO_OBSERVATIONS = Dataset(
     name="macro_observations",
+    key=("series_id", "date", "realtime_start"),
     layer="silver",
     schema={
         "series_id": pl.String,
@@ -482,6 +507,7 @@ MACRO_OBSERVATIONS = Dataset(
 
 POLICY_EVENTS = Dataset(
     name="policy_events",
+    key=("event_id",),
     layer="silver",
     schema={
         "event_id": pl.String,
@@ -520,6 +546,7 @@ POLICY_EVENTS = Dataset(
 
 FOMC_MEETINGS = Dataset(
     name="fomc_meetings",
+    key=("start_date",),
     layer="silver",
     schema={
         "year": pl.Int32,

@@ -23,7 +23,7 @@ from finlake.catalog import Catalog
 from finlake.datasets import DATASETS
 from finlake.defs.partitions import HOUR_FORMAT
 from finlake.lake import Lake
-from finlake.settings import Settings, default_home
+from finlake.settings import Settings, default_home, resolve_source
 from finlake.sources.fred.payloads import DEFAULT_SERIES
 
 SESSIONS_PER_YEAR = 252
@@ -133,8 +133,11 @@ def run_demo(
     from finlake.instance import instance_for
 
     started = time.perf_counter()
+    if resolve_source() == "live":  # also for callers other than the CLI
+        raise ValueError("the demo builds sample data only; FINLAKE_SOURCE=live is set")
     settings = Settings.from_env(home=home, source="sample")
     settings.ensure_home()
+    echo("  loading the Dagster instance and definitions")
     instance = instance_for(settings)  # exports FINLAKE_HOME/FINLAKE_SOURCE for the definitions
     defs = build_defs()
     job = defs.resolve_job_def("prices_daily_job")
@@ -157,6 +160,7 @@ def run_demo(
     )
 
     def execute(name: str, job: dg.JobDefinition, **kwargs) -> None:
+        echo(f"  ...       {name}")
         t0 = time.perf_counter()
         run = job.execute_in_process(instance=instance, run_config=QUIET, **kwargs)
         result.runs.append((name, run.run_id, run.success, time.perf_counter() - t0))
@@ -264,7 +268,10 @@ def _summarize(result: DemoResult, settings: Settings, echo: Callable[[str], Non
             )
             .sort("asset", "check")
         )
-        echo("\nAsset checks (one evaluation per run; WARN checks report, ERROR checks gate):")
+        echo(
+            "\nAsset checks (one evaluation per partition of a run; WARN checks report, ERROR "
+            "checks gate):"
+        )
         echo(_table(checks))
         echo(f'\nExample query (uv run finlake sql "..."):\n{EXAMPLE_QUERY}\n')
         echo(_table(con.sql(EXAMPLE_QUERY).pl()))
@@ -292,12 +299,13 @@ def _summarize(result: DemoResult, settings: Settings, echo: Callable[[str], Non
     finally:
         con.close()
     env = "" if settings.home == default_home("sample") else f"FINLAKE_HOME={settings.home} "
+    py = f"{env}uv run python -c 'import finlake; print(finlake."
     echo(
         f"\nDone in {result.seconds:.1f}s. Next:\n"
         f"  {env}uv run dg dev                 # the UI: lineage, partitions, checks, metadata\n"
         f'  {env}uv run finlake sql "SELECT * FROM prices_daily LIMIT 5"\n'
-        f"  python -c 'import finlake; print(finlake.prices(\"AAPL\", adjusted=True).tail())'\n"
-        f'  python -c \'import finlake; print(finlake.news("NVDA", label="negative"))\'\n'
-        f"  python -c 'import finlake; print(finlake.features(\"AAPL\").tail())'\n"
+        f'  {py}prices("AAPL", adjusted=True))\'\n'
+        f'  {py}news("NVDA", label="negative"))\'\n'
+        f'  {py}features("AAPL").tail())\'\n'
         f"  {env}uv run finlake summary   # every dataset: rows, dates, failing checks"
     )

@@ -8,7 +8,6 @@ so DuckDB executes exactly what was checked, on the catalog's read-only connecti
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 import duckdb
@@ -17,8 +16,9 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.tokens import TokenType
 
-from finlake.catalog import sql_identifier, sql_string
-from finlake.query import connect
+from finlake.catalog import Catalog, sql_identifier, sql_string
+from finlake.lake import temp_path
+from finlake.settings import home_path
 
 # --format -> DuckDB COPY options (json: one object per line)
 FORMATS: dict[str, str] = {
@@ -70,7 +70,10 @@ def export(
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
     condition = predicate(where) if where is not None else None
-    con = connect(home)
+    root = home_path(home)
+    out = target_file(Path(out), root)
+    tmp = temp_path(out)
+    con = Catalog(root).connect(writable=[tmp])  # the one file this connection may write
     try:
         views = catalog_views(con)
         if view not in views:
@@ -78,15 +81,26 @@ def export(
         query = f"SELECT * FROM {sql_identifier(view)}"
         if condition is not None:
             query += f" WHERE {condition}"
-        out = Path(out).expanduser().resolve()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.parent / f".{out.name}.{uuid.uuid4().hex}.tmp"
-        target = sql_string(str(tmp))
+        copy = f"COPY ({query}) TO {sql_string(str(tmp))} ({FORMATS[fmt]}, USE_TMP_FILE false)"
         try:
-            [(rows,)] = con.execute(f"COPY ({query}) TO {target} ({FORMATS[fmt]})").fetchall()
+            [(rows,)] = con.execute(copy).fetchall()
             os.replace(tmp, out)
         finally:
             tmp.unlink(missing_ok=True)
         return int(rows)
     finally:
         con.close()
+
+
+def target_file(out: Path, home: Path) -> Path:
+    """The export's target, refused when it lies inside the home (an export must never replace
+    a lake, catalog or Dagster file), is a directory, or its directory does not exist (a typo
+    must not create directories)."""
+    out = out.expanduser().resolve()
+    if out.is_relative_to(home):
+        raise ValueError(f"refusing to write {out}: it is inside the finlake home {home}")
+    if out.is_dir():
+        raise ValueError(f"{out} is a directory; give a file name")
+    if not out.parent.is_dir():
+        raise ValueError(f"the directory {out.parent} does not exist")
+    return out

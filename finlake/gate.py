@@ -7,6 +7,7 @@ runs on it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import pandera.errors
@@ -67,9 +68,12 @@ def apply_gate(
     partition_by: str | None,
     max_bad_fraction: float = MAX_BAD_FRACTION,
     whole_batch: bool = False,
+    partitions: Collection[object] | None = None,
 ) -> GateResult:
     """Split `df` into valid rows and rejects. More than `max_bad_fraction` bad rows in a
-    partition (or in the whole batch, for sparse data like filings) is systemic."""
+    partition (or in the whole batch, for sparse data like filings) is systemic. `partitions`
+    are the values of `partition_by` the write covers: a row dated elsewhere (a stray bar on
+    a holiday) is rejected on its own and never makes its one-row partition systemic."""
     empty = pl.DataFrame(schema=REJECT_SCHEMA)
     if df.is_empty():
         return GateResult(df, empty)
@@ -101,7 +105,11 @@ def apply_gate(
     valid = indexed.join(reasons, on="__row", how="anti").drop("__row")
     rejected = pl.concat([exact_dups, _rejects(bad, dataset, partition_by, pl.col("__reason"))])
     scope = None if whole_batch else partition_by
-    if problem := _systemic(df, bad, dataset, scope, max_bad_fraction):
+    judged, judged_bad = df, bad
+    if partitions is not None and scope is not None:
+        inside = pl.col(scope).is_in(pl.Series(list(partitions), dtype=df.schema[scope]).implode())
+        judged, judged_bad = df.filter(inside), bad.filter(inside)
+    if problem := _systemic(judged, judged_bad, dataset, scope, max_bad_fraction):
         raise GateFailure(problem, rejected)
     return GateResult(valid, rejected)
 

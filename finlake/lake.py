@@ -12,6 +12,11 @@ sees the old file or the new one, never half of either; a session's rows always 
 file. Month files keep the file count low (a session per file would mean thousands of tiny
 files and a slower backfill). Read-modify-write merges hold a per-dataset file lock so two
 processes never interleave their updates of the same dataset.
+
+What goes wrong is contained: a file that is not readable Parquet is moved to
+quality/corrupt_files/ (named in a warning) and the lake goes on from the good files; the temp
+files a killed writer left are removed by the next writer of the dataset; a stored row is
+replaced only by a valid row of its key (see `guard`).
 """
 
 from __future__ import annotations
@@ -19,12 +24,16 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import hashlib
+import logging
 import os
 import re
+import shutil
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -32,6 +41,13 @@ from filelock import FileLock
 
 from finlake.datasets import QUARANTINE, Dataset
 
+log = logging.getLogger(__name__)
+CORRUPT_DIR = "quality/corrupt_files"
+# Sidecars that record what a dataset's files hold. When a file is set aside they no longer
+# do, so they are dropped with it: the next run recomputes the derived rows (indicators, adjusted
+# prices) or refolds every bronze batch (macro, policy) instead of trusting them.
+DERIVED_STATE = "_state.parquet"
+APPLIED_BATCHES = "_applied_bronze.parquet"
 PARTITION_VALUE = re.compile(r"^[0-9A-Za-z_][0-9A-Za-z_.:\-]*$")
 DATA_FILE = "data.parquet"
 LOCK_TIMEOUT_S = 600
@@ -104,11 +120,32 @@ def raw_row(
 
 
 def stamp_run(rejects: pl.DataFrame, run_id: str) -> pl.DataFrame:
-    """Rejects with the run that quarantines them and when (the quarantine's run_id, time)."""
-    return rejects.with_columns(
+    """Rejects with the run that quarantines them and when (the quarantine's run_id, time), and
+    the stored row each kept (null unless Lake.guard found one)."""
+    stamped = rejects.with_columns(
         pl.lit(run_id).alias("run_id"),
         pl.lit(dt.datetime.now(dt.UTC), dtype=pl.Datetime("us", "UTC")).alias("time"),
     )
+    if "stored_row" not in stamped.columns:
+        stamped = stamped.with_columns(pl.lit(None, dtype=pl.String).alias("stored_row"))
+    return stamped
+
+
+@dataclass
+class Guard:
+    """What a write must respect so that a stored row is replaced only by a valid row.
+
+    `keep`: key rows of stored rows that rejected revisions would have replaced (merge keeps
+    them); `rejected`: the rejects, each with the stored row it would have replaced in
+    `stored_row` (null when none is stored)."""
+
+    keep: pl.DataFrame
+    rejected: pl.DataFrame
+
+    @property
+    def revisions(self) -> int:
+        """Rejected revisions of stored rows (their stored rows were kept)."""
+        return self.rejected.get_column("stored_row").is_not_null().sum()
 
 
 def check_partition_value(value: str) -> str:
@@ -117,14 +154,94 @@ def check_partition_value(value: str) -> str:
     return value
 
 
+def temp_path(target: Path) -> Path:
+    """Where a write of `target` stages its bytes: beside it, hidden, named by the writing
+    process so that a later run can tell a dead writer's leftover from a live one's."""
+    return target.parent / f".{target.name}.{os.getpid()}-{uuid.uuid4().hex}.tmp"
+
+
 def _atomic_write(df: pl.DataFrame, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
+    tmp = temp_path(target)
     try:
         df.write_parquet(tmp, compression="zstd", statistics=True)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+_TEMP_PID = re.compile(r"^\..+\.(\d+)-[0-9a-f]{32}\.tmp(\.wal)?$")  # DuckDB adds .wal
+LEGACY_TEMP_AGE_S = 3600  # a temp file without a writer pid: removed once this old
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
+
+
+def _writer_gone(path: Path) -> bool:
+    match = _TEMP_PID.match(path.name)
+    if match:
+        return not _process_alive(int(match.group(1)))
+    if not path.name.endswith((".tmp", ".tmp.wal")):
+        return False
+    try:  # written before temp names carried the pid
+        return time.time() - path.stat().st_mtime > LEGACY_TEMP_AGE_S
+    except OSError:
+        return False
+
+
+def remove_dead_temps(directory: Path) -> list[Path]:
+    """Delete the half-written temp files (and staging directories) under `directory` whose
+    writer process is gone: what a killed run leaves behind. Returns what was removed."""
+    removed = []
+    if not directory.is_dir():
+        return removed
+    for path in directory.rglob(".*.tmp*"):
+        if not _writer_gone(path):
+            continue
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    if removed:
+        log.warning("removed %d temp files of killed writers under %s", len(removed), directory)
+    return removed
+
+
+_VALID: set[tuple[str, int, int]] = set()  # (path, size, mtime) of files known to be Parquet
+
+
+def is_parquet(path: Path) -> bool:
+    """Whether `path` is a readable Parquet file: magic bytes at both ends and a footer that
+    parses. Checked once per version of a file in a process."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key in _VALID:
+        return True
+    if stat.st_size < 12:
+        return False
+    try:
+        with path.open("rb") as f:
+            head = f.read(4)
+            f.seek(-4, os.SEEK_END)
+            tail = f.read(4)
+        if head != b"PAR1" or tail != b"PAR1":
+            return False
+        pl.read_parquet_schema(path)
+    except Exception:  # polars names no single error type for a broken footer
+        return False
+    _VALID.add(key)
+    return True
 
 
 class Lake:
@@ -143,14 +260,50 @@ class Lake:
         )
 
     def file_pattern(self, ds: Dataset) -> str:
+        """The glob of a dataset's data files: only hive directories of its own key, so a stray
+        directory or file beside them is never read."""
         if ds is QUARANTINE:
-            return str(self.dataset_dir(ds) / "*" / "*" / DATA_FILE)
+            return str(self.dataset_dir(ds) / "dataset=*" / "partition=*" / DATA_FILE)
         if ds.partition_by is None:
             return str(self.dataset_dir(ds) / DATA_FILE)
-        return str(self.dataset_dir(ds) / "*" / DATA_FILE)
+        return str(self.dataset_dir(ds) / f"{ds.partition_by}=*" / DATA_FILE)
 
     def files(self, ds: Dataset) -> list[Path]:
-        return sorted(Path(p) for p in glob.iglob(self.file_pattern(ds)))
+        """The dataset's data files. One that is not readable Parquet (truncated, overwritten
+        by something else) is moved to the corrupt-file area with a warning naming it, so every
+        later read and write goes on from the files that are good."""
+        return [
+            p for p in sorted(Path(p) for p in glob.iglob(self.file_pattern(ds))) if self._valid(p)
+        ]
+
+    def _valid(self, path: Path) -> bool:
+        if is_parquet(path):
+            return True
+        if path.exists():
+            self.set_aside(path, "not a readable Parquet file")
+        return False
+
+    def set_aside(self, path: Path, why: str) -> Path:
+        """Move a damaged lake file to <lake>/quality/corrupt_files/ (its path kept) so that it
+        stops every read failing, and say so."""
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+        target = self.root / CORRUPT_DIR / f"{path.relative_to(self.root)}.{stamp}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with suppress(FileNotFoundError):  # another process set it aside first
+            os.replace(path, target)
+            parts = path.relative_to(self.root).parts
+            if len(parts) > 2 and parts[0] != "bronze":
+                for name in (DERIVED_STATE, APPLIED_BATCHES):
+                    (self.root / parts[0] / parts[1] / name).unlink(missing_ok=True)
+            log.warning(
+                "%s: %s (%d bytes); moved to %s. Its rows are missing until the partition is "
+                "rebuilt (silver rebuilds from bronze).",
+                path,
+                why,
+                target.stat().st_size,
+                target,
+            )
+        return target
 
     def has_data(self, ds: Dataset) -> bool:
         return any(True for _ in glob.iglob(self.file_pattern(ds)))
@@ -162,29 +315,57 @@ class Lake:
         prefix = f"{ds.partition_by}="
         return sorted(f.parent.name.removeprefix(prefix) for f in self.files(ds))
 
-    def scan(self, ds: Dataset) -> pl.LazyFrame:
-        """All rows of a dataset, typed by the contract (empty if nothing is written yet)."""
-        if not self.has_data(ds):
+    def scan(self, ds: Dataset, partitions: Iterable[str] | None = None) -> pl.LazyFrame:
+        """All rows of a dataset (or of some hive partitions), typed by the contract; empty if
+        nothing is written yet. A column added to the contract later reads as null in files
+        written before it."""
+        if partitions is None:
+            files = [str(p) for p in self.files(ds)]
+        else:
+            files = [
+                str(p)
+                for v in sorted(set(partitions))
+                if (p := self.partition_file(ds, v)).exists() and self._valid(p)
+            ]
+        if not files:
             return ds.empty().lazy()
-        lf = pl.scan_parquet(self.file_pattern(ds), hive_partitioning=False)
-        return lf.select([pl.col(c).cast(t) for c, t in ds.schema.items()])
+        return pl.scan_parquet(
+            files, schema=ds.schema, missing_columns="insert", hive_partitioning=False
+        )
+
+    def read_file(self, ds: Dataset, path: Path) -> pl.DataFrame:
+        """One data file of `ds`, typed by the contract (columns added later read as null)."""
+        return pl.scan_parquet(
+            path, schema=ds.schema, missing_columns="insert", hive_partitioning=False
+        ).collect()
 
     @contextmanager
     def locked(self, ds: Dataset) -> Iterator[None]:
-        """Serialize read-modify-write updates of one dataset across processes."""
+        """Serialize read-modify-write updates of one dataset across processes. The first
+        thing a writer does under the lock is to remove what a killed writer left."""
         lock_path = self.root / ".locks" / f"{ds.layer}.{ds.name}.lock"
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(lock_path, timeout=LOCK_TIMEOUT_S):
+            remove_dead_temps(self.dataset_dir(ds))
             yield
 
     # ----------------------------------------------------------------- writes
-    def merge(self, ds: Dataset, df: pl.DataFrame, scope: pl.DataFrame) -> list:
+    def merge(
+        self,
+        ds: Dataset,
+        df: pl.DataFrame,
+        scope: pl.DataFrame,
+        *,
+        keep: pl.DataFrame | None = None,
+    ) -> list:
         """Replace the rows matching `scope` by the rows of `df`.
 
         `scope` holds the key rows (e.g. ticker, date) this write is authoritative for: stored
-        rows matching one are removed, all of `df` is added, other rows are kept. Files that
-        would not change are not rewritten; a file left empty is removed. Returns the values
-        of the partition source column (e.g. the dates) whose rows changed.
+        rows matching one are removed, all of `df` is added, other rows are kept. Stored rows
+        whose key (`ds.key`) is in `keep` stay even inside the scope: that is how a rejected
+        revision leaves the row it would have replaced (see `guard`). Files that would not
+        change are not rewritten; a file left empty is removed. Returns the values of the
+        partition source column (e.g. the dates) whose rows changed.
         """
         if ds.partition_by is None or ds.partition_source is None:
             raise ValueError(f"{ds.name} does not support keyed merges")
@@ -197,18 +378,32 @@ class Lake:
             jobs = [
                 (key[0], keys, new_parts.get(key, ds.empty())) for key, keys in scope_parts.items()
             ]
-            changed = _parallel(lambda job: self._merge_file(ds, *job), jobs)
+            changed = _parallel(lambda job: self._merge_file(ds, *job, keep=keep), jobs)
         return sorted(v for values in changed for v in values)
 
-    def _merge_file(self, ds: Dataset, value: str, keys: pl.DataFrame, new: pl.DataFrame) -> set:
+    def _merge_file(
+        self,
+        ds: Dataset,
+        value: str,
+        keys: pl.DataFrame,
+        new: pl.DataFrame,
+        keep: pl.DataFrame | None = None,
+    ) -> set:
         path = self.partition_file(ds, value)
-        if not path.exists():
+        if not (path.exists() and self._valid(path)):
             if not new.is_empty():
                 _atomic_write(new, path)  # already conformed and sorted
             return set(new.get_column(ds.partition_source).to_list())
-        old = pl.read_parquet(path)
+        old = self.read_file(ds, path)
         on = keys.columns
+        outside = old.join(keys, on=on, how="anti")
         replaced = old.join(keys, on=on, how="semi")
+        if keep is not None and not keep.is_empty():
+            key = list(ds.key)
+            outside = pl.concat(
+                [outside, replaced.join(keep, on=key, how="semi", nulls_equal=True)]
+            )
+            replaced = replaced.join(keep, on=key, how="anti", nulls_equal=True)
         cols = ds.column_names
         changed = set(
             pl.concat(
@@ -222,13 +417,56 @@ class Lake:
         )
         if not changed:
             return changed
-        merged = ds.conform(pl.concat([old.join(keys, on=on, how="anti"), new]))
+        merged = ds.conform(pl.concat([outside, new]))
         if merged.is_empty():
             path.unlink()
             _remove_empty_dir(path.parent)
         else:
             _atomic_write(merged, path)
         return changed
+
+    def guard(self, ds: Dataset, valid: pl.DataFrame, rejected: pl.DataFrame) -> Guard:
+        """Find the stored rows that the rejects of `ds` would replace although no valid row
+        of their key replaces them: the write must keep them (`Guard.keep` for merge) and the
+        quarantine shows each beside its rejected revision. A reject's key is read from its
+        JSON row; one without a full key can match no stored row."""
+        if "stored_row" not in rejected.columns:
+            rejected = rejected.with_columns(pl.lit(None, dtype=pl.String).alias("stored_row"))
+        key = list(ds.key)
+        keep = pl.DataFrame(schema={c: ds.schema[c] for c in key})
+        mine = rejected.with_row_index("__i").filter(pl.col("dataset") == ds.name)
+        if not key or mine.is_empty() or not self.has_data(ds):
+            return Guard(keep, rejected)
+        types = pl.Struct({c: ds.schema[c] for c in key})
+        keyed = mine.with_columns(pl.col("row").str.json_decode(types).alias("__key")).unnest(
+            "__key"
+        )
+        wanted = (
+            keyed.select(key)
+            .unique()
+            .join(ds.conform(valid).select(key), on=key, how="anti", nulls_equal=True)
+        )
+        parts = None
+        if ds.partition_source in key:
+            values = wanted.select(ds.partition_expr()).to_series().drop_nulls().to_list()
+            parts = [v for v in values if PARTITION_VALUE.fullmatch(v)]
+        stored = (
+            self.scan(ds, parts)
+            .join(wanted.lazy(), on=key, how="semi", nulls_equal=True)
+            .select(*key, pl.struct(ds.column_names).struct.json_encode().alias("__stored"))
+            .unique(key)
+            .collect()
+        )
+        if stored.is_empty():
+            return Guard(keep, rejected)
+        found = keyed.join(stored, on=key, how="inner", nulls_equal=True).select("__i", "__stored")
+        annotated = (
+            rejected.with_row_index("__i")
+            .join(found, on="__i", how="left")
+            .with_columns(pl.coalesce("stored_row", "__stored").alias("stored_row"))
+            .drop("__i", "__stored")
+        )
+        return Guard(stored.select(key), annotated)
 
     def prune(
         self, ds: Dataset, column: str, cutoff: dt.datetime | dt.date, *, dry_run: bool
@@ -239,7 +477,7 @@ class Lake:
         out = []
         with self.locked(ds):
             for path in self.files(ds):
-                df = pl.read_parquet(path)
+                df = self.read_file(ds, path)
                 old = df.filter(pl.col(column) < cutoff)
                 if old.is_empty():
                     continue
@@ -289,7 +527,7 @@ class Lake:
     def read_sidecar(self, ds: Dataset, name: str) -> pl.DataFrame | None:
         """A bookkeeping file kept beside a dataset's partitions (not part of its rows)."""
         path = self.dataset_dir(ds) / check_partition_value(name)
-        return pl.read_parquet(path) if path.exists() else None
+        return pl.read_parquet(path) if path.exists() and self._valid(path) else None
 
     def write_sidecar(self, ds: Dataset, name: str, df: pl.DataFrame) -> None:
         _atomic_write(df, self.dataset_dir(ds) / check_partition_value(name))
@@ -320,7 +558,9 @@ class Lake:
         self, source: str, schema: dict[str, pl.DataType] = BRONZE_SCHEMA
     ) -> pl.DataFrame:
         """Every stored payload without its body, with the file it lives in."""
-        files = sorted(self.bronze_dir(source).glob("date=*/*.parquet"))
+        files = [
+            p for p in sorted(self.bronze_dir(source).glob("date=*/*.parquet")) if self._valid(p)
+        ]
         cols = [c for c in schema if c != "body"]
         if not files:
             return pl.DataFrame(schema={**{c: schema[c] for c in cols}, "file": pl.String})
@@ -349,7 +589,7 @@ class Lake:
 
     def write_archive(self, path: Path, body: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+        tmp = temp_path(path)
         try:
             tmp.write_bytes(body)
             os.replace(tmp, path)
@@ -392,7 +632,7 @@ class Lake:
                 new = new_parts.get((part,), rows.clear())
                 if path.exists():
                     mine = scope.filter(pl.col("partition") == part)
-                    old = pl.read_parquet(path).with_columns(ticker)
+                    old = self.read_file(QUARANTINE, path).with_columns(ticker)
                     if mine.get_column("ticker").is_null().any():
                         old = old.clear()  # the whole partition was rewritten
                     kept = old.join(

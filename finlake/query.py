@@ -8,6 +8,8 @@ reader. User values are always bound as parameters, never formatted into SQL.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import polars as pl
 
 from finlake.catalog import Catalog
 from finlake.datasets import INDICATORS_DAILY
-from finlake.settings import resolve_home
+from finlake.settings import home_path
 from finlake.sources.fred.payloads import validate_series_id
 from finlake.universe import validate_ticker
 
@@ -28,25 +30,91 @@ class NotBuiltError(LookupError):
     """A model view this home's catalog does not have yet: its job has not run there."""
 
 
-def _home(home: str | Path | None) -> Path:
-    return Path(home).expanduser().resolve() if home else resolve_home()
+class ReadOnlyError(ValueError):
+    """A statement that would change something: finlake.sql() and `finlake sql` only read."""
 
 
 def connect(home: str | Path | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection with a view per dataset (prices_daily, corporate_actions,
-    prices_adjusted, quarantine, ...). `home` defaults to $FINLAKE_HOME or the default home."""
-    return Catalog(_home(home)).connect()
+    """A connection with a view per dataset (prices_daily, corporate_actions, prices_adjusted,
+    quarantine, ...) on the newest catalog build; it cannot read or write any file outside the
+    lake. `home` defaults to $FINLAKE_HOME or the default home, and must exist."""
+    return Catalog(home_path(home)).connect()
 
 
 def sql(
     query: str, params: Sequence | dict | None = None, home: str | Path | None = None
 ) -> pl.DataFrame:
-    """Run one query against the catalog and return a Polars frame."""
+    """Run a reading query (SELECT, or EXPLAIN of one) against the catalog and return a Polars
+    frame; any other statement (COPY, CREATE, SET, ATTACH, ...) raises ReadOnlyError."""
     con = connect(home)
     try:
+        require_read_only(con, query)
         return con.sql(query, params=params).pl()
     finally:
         con.close()
+
+
+_EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(?:ANALY[SZ]E\s+)?(?P<inner>.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def require_read_only(con: duckdb.DuckDBPyConnection, query: str) -> None:
+    """Refuse `query` unless every statement in it only reads. EXPLAIN ANALYZE runs its
+    statement, so an EXPLAIN is judged by the statement it explains."""
+    for statement in con.extract_statements(query):
+        kind = statement.type
+        if kind == duckdb.StatementType.EXPLAIN:
+            inner = _EXPLAIN.match(statement.query)
+            explained = con.extract_statements(inner["inner"]) if inner else []
+            kind = explained[0].type if len(explained) == 1 else kind
+        if kind != duckdb.StatementType.SELECT:
+            raise ReadOnlyError(
+                f"only reading queries run here; refusing a {kind.name} statement: "
+                f"{statement.query.strip()[:80]}"
+            )
+
+
+class UnknownValueError(ValueError):
+    """A filter value the data does not hold: a typo would otherwise return an empty frame."""
+
+
+Known = tuple[str, Sequence[str], str]  # what, the values asked for, SQL listing the known ones
+
+
+def _read(home: str | Path | None, query: str, params: dict, known: Sequence[Known] = ()):
+    """Run one of the helpers' queries after checking its filter values against the data."""
+    con = connect(home)
+    try:
+        for what, wanted, listing in known:
+            require_known(con, what, wanted, listing)
+        return con.sql(query, params=params).pl()
+    finally:
+        con.close()
+
+
+def require_known(
+    con: duckdb.DuckDBPyConnection, what: str, wanted: Sequence[str], listing: str
+) -> None:
+    """Raise UnknownValueError naming each value of `wanted` that `listing` (a query of the
+    known values) lacks, with the nearest known ones. Nothing stored yet: nothing to check."""
+    if not wanted:
+        return
+    known = sorted({row[0] for row in con.sql(listing).fetchall() if row[0] is not None})
+    missing = [w for w in wanted if w not in set(known)]
+    if not known or not missing:
+        return
+    hints = []
+    for value in missing:
+        near = difflib.get_close_matches(value, known, n=3, cutoff=0.5) or known[:5]
+        hints.append(f"{value!r} (nearest: {', '.join(near)})")
+    raise UnknownValueError(f"unknown {what}: {'; '.join(hints)}")
+
+
+def _ticker_check(view: str, tickers: str | Sequence[str] | None) -> Known:
+    """Tickers are known from the view, and from prices_daily (the universe that has data), so
+    a universe ticker with no row in the view yet gives an empty answer, not an error."""
+    column = "unnest(tickers)" if view == "news_articles" else "ticker"
+    listing = f"SELECT DISTINCT {column} FROM {view} UNION SELECT DISTINCT ticker FROM prices_daily"
+    return ("ticker", _tickers(tickers), listing)
 
 
 def prices(
@@ -60,7 +128,7 @@ def prices(
     """Daily bars (split-adjusted; `adjusted=True` adds dividend adjustment), optionally for some
     tickers and an inclusive date range."""
     view = "prices_adjusted" if adjusted else "prices_daily"
-    return sql(*_panel(view, "*", tickers, start, end), home)
+    return _read(home, *_panel(view, "*", tickers, start, end), [_ticker_check(view, tickers)])
 
 
 def indicators(
@@ -74,8 +142,9 @@ def indicators(
     """Technical indicators per (ticker, session) (inclusive date range). `columns` keeps only
     those indicators besides ticker and date; names are checked against the contract first, so
     only known identifiers ever reach the SQL."""
-    select = _select(columns, INDICATORS_DAILY.column_names, INDICATORS_DAILY.name)
-    return sql(*_panel(INDICATORS_DAILY.name, select, tickers, start, end), home)
+    view = INDICATORS_DAILY.name
+    select = _select(columns, INDICATORS_DAILY.column_names, view)
+    return _read(home, *_panel(view, select, tickers, start, end), [_ticker_check(view, tickers)])
 
 
 def features(
@@ -99,6 +168,7 @@ def features(
                 "(uv run finlake demo builds it)"
             ) from None
         select = _select(columns, known, FEATURES_VIEW)
+        require_known(con, *_ticker_check(FEATURES_VIEW, tickers))
         query, params = _panel(FEATURES_VIEW, select, tickers, start, end)
         return con.sql(query, params=params).pl()
     finally:
@@ -168,7 +238,11 @@ def fundamentals(
     params: dict = {"tickers": names, "concepts": wanted}
     if as_of is not None:
         params["as_of"] = _date(as_of)
-    return sql(query, params, home)
+    known = [
+        _ticker_check("sec_companies", names),
+        ("concept", wanted, "SELECT DISTINCT concept FROM fundamentals"),
+    ]
+    return _read(home, query, params, known)
 
 
 def filings(
@@ -197,7 +271,11 @@ def filings(
             f"SELECT * FROM filing_text WHERE {where} AND contains(lower(text), lower($text)) "
             "ORDER BY filing_date, accession_number, chunk_index"
         )
-    return sql(query, params, home)
+    known = [
+        _ticker_check("sec_companies", names),
+        ("form", kinds, "SELECT DISTINCT form FROM sec_filings"),
+    ]
+    return _read(home, query, params, known)
 
 
 def _tickers(tickers: str | Sequence[str] | None) -> list[str]:
@@ -249,7 +327,12 @@ def news(
         "category": category,
         "text": text,
     }
-    return sql(query, params, home)
+    known = [
+        _ticker_check("news_articles", names),
+        ("category", _names(category), "SELECT DISTINCT unnest(categories) FROM news_articles"),
+        ("label", _names(label), "SELECT unnest(['positive', 'negative', 'neutral'])"),
+    ]
+    return _read(home, query, params, known)
 
 
 def news_sentiment(
@@ -260,7 +343,8 @@ def news_sentiment(
     home: str | Path | None = None,
 ) -> pl.DataFrame:
     """Daily news sentiment per ticker and NYSE session (inclusive date range)."""
-    return sql(*_panel("news_sentiment_daily", "*", tickers, start, end), home)
+    view = "news_sentiment_daily"
+    return _read(home, *_panel(view, "*", tickers, start, end), [_ticker_check(view, tickers)])
 
 
 def macro(
@@ -289,7 +373,8 @@ def macro(
         f"AND {_in_dates('date')} ORDER BY series_id, date"
     )
     params |= {"ids": ids, "start": _date(start), "end": _date(end)}
-    return sql(query, params, home)
+    known = [("series", ids, "SELECT DISTINCT series_id FROM macro_observations")]
+    return _read(home, query, params, known)
 
 
 def policy_events(
@@ -309,7 +394,7 @@ def policy_events(
         ORDER BY published_at
     """
     params = {"start": _moment(start), "end": _moment(end), "statements": statements_only}
-    return sql(query, params, home)
+    return _read(home, query, params)
 
 
 def _moment(value: dt.datetime | dt.date | str | None) -> dt.datetime | None:

@@ -25,6 +25,28 @@ class HomeMismatchError(RuntimeError):
     """A home created for one source mode was opened in the other."""
 
 
+class HomeNotFoundError(FileNotFoundError):
+    """A directory asked for as a home is not one (a mistyped FINLAKE_HOME or home=...)."""
+
+
+def is_home(path: Path) -> bool:
+    return (path / MARKER).is_file() or (path / "lake").is_dir()
+
+
+def require_home(home: Path) -> Path:
+    """`home` if it is a finlake home; reading never creates one, so anything else is an error
+    that names the path and the homes that do exist."""
+    if is_home(home):
+        return home
+    known = [str(p) for p in (default_home(s) for s in SOURCES) if is_home(p) and p != home]
+    hint = f"; homes on this machine: {', '.join(known)}" if known else ""
+    raise HomeNotFoundError(
+        f"{home} is not a finlake home (no {MARKER} or lake/ in it): check FINLAKE_HOME, "
+        f"--home or connect(home=...), or build one with `uv run finlake demo --home {home}`"
+        f"{hint}"
+    )
+
+
 def default_home(source: Source) -> Path:
     """~/.finlake/demo for sample data, ~/.finlake/live for live data."""
     return Path.home() / ".finlake" / ("demo" if source == "sample" else "live")
@@ -42,6 +64,11 @@ def resolve_home(env: Mapping[str, str] = os.environ, source: Source | None = No
     if raw := env.get("FINLAKE_HOME", "").strip():
         return Path(raw).expanduser().resolve()
     return default_home(source or resolve_source(env))
+
+
+def home_path(home: str | Path | None = None, env: Mapping[str, str] = os.environ) -> Path:
+    """The home given (a path or a string), else $FINLAKE_HOME or the source's default."""
+    return Path(home).expanduser().resolve() if home else resolve_home(env)
 
 
 @dataclass(frozen=True)

@@ -104,16 +104,23 @@ def targets(home: Path) -> list[Target]:
     return out
 
 
-def _span(target: Target) -> tuple[int, dt.date | None, dt.date | None]:
-    """Rows and the first and last day of the target's time column."""
+def _span(
+    target: Target, today: dt.date
+) -> tuple[int, dt.date | None, dt.date | None, dt.date | None]:
+    """Rows, the first and last day of the target's time column, and its last day up to
+    `today` (what the age is measured from: fomc_meetings lists meetings yet to come)."""
     if not target.files:
-        return 0, None, None
+        return 0, None, None, None
     if target.time_column is None:
-        return target.frame.select(pl.len()).collect().item(), None, None
+        return target.frame.select(pl.len()).collect().item(), None, None, None
     day = pl.col(target.time_column).cast(pl.Date)
-    spans = target.frame.select(pl.len(), day.min().alias("first"), day.max().alias("last"))
-    rows, first, last = spans.collect().row(0)
-    return rows, first, last
+    spans = target.frame.select(
+        pl.len(),
+        day.min().alias("first"),
+        day.max().alias("last"),
+        day.filter(day <= today).max().alias("past"),
+    )
+    return spans.collect().row(0)
 
 
 def summary(home: Path, location: Location | None, today: dt.date | None = None) -> pl.DataFrame:
@@ -128,7 +135,7 @@ def summary(home: Path, location: Location | None, today: dt.date | None = None)
     materialized = last_materializations(home, location, [t.name for t in all_targets])
     rows = []
     for target in all_targets:
-        count, first, last = _span(target)
+        count, first, last, past = _span(target, today)
         rows.append(
             {
                 "dataset": target.name,
@@ -138,7 +145,7 @@ def summary(home: Path, location: Location | None, today: dt.date | None = None)
                 "bytes": sum(f.stat().st_size for f in target.files),
                 "first": first,
                 "last": last,
-                "age_days": (today - last).days if last else None,
+                "age_days": (today - past).days if past else None,
                 "last_materialized": materialized.get(target.name),
                 "failing_checks": sorted(failed_by.get(target.name, [])),
             }

@@ -21,7 +21,7 @@ import polars as pl
 from filelock import FileLock
 
 from finlake.catalog import Catalog, sql_identifier, sql_string
-from finlake.lake import DATA_FILE, LOCK_TIMEOUT_S
+from finlake.lake import DATA_FILE, LOCK_TIMEOUT_S, remove_dead_temps, temp_path
 from finlake.models.spec import Model, ModelError, ModelTest, Project
 
 MODELS_LAKE_DIR = "models"
@@ -109,7 +109,7 @@ def _copy(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> int:
 
 def _write_file(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> int:
     target.mkdir(parents=True, exist_ok=True)
-    tmp = target / f".{DATA_FILE}.{uuid.uuid4().hex}.tmp"
+    tmp = temp_path(target / DATA_FILE)
     try:
         rows = _copy(con, query, tmp)
         os.replace(tmp, target / DATA_FILE)
@@ -142,7 +142,8 @@ def _write_partitioned(con: duckdb.DuckDBPyConnection, model: Model, target: Pat
     ]
     if months and months[0] is None:
         raise ModelError(f"{model.path}: partition_by column {column} has nulls")
-    staging = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
+    remove_dead_temps(target.parent)  # a killed build's staging directory
+    staging = temp_path(target)
     try:
         rows = 0
         if not months:

@@ -69,7 +69,7 @@ def parse_fed_press(payload: ParseInput) -> ParseOutput:
             rows.append({**base, "kind": "statement", "url": url, "body": page.read_bytes()})
     batch = pl.DataFrame(rows)
     decided, problems = statement_decisions(batch)
-    events, _ = fold_events(POLICY_EVENTS.empty(), feed_events(batch, {}), decided)
+    events, _ = fold_events(POLICY_EVENTS.empty(), feed_events(batch, {})[0], decided)
     gate = apply_gate(
         events,
         POLICY_EVENTS_SCHEMA,

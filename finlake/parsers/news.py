@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
-import feedparser
-
 from finlake.datasets import NEWS_ARTICLES
 from finlake.gate import apply_gate
 from finlake.parsers.base import ParseInput, ParseOutput
 from finlake.pipelines.news import Enricher
 from finlake.schemas.news import NEWS_ARTICLES_SCHEMA
+from finlake.sources.feed_xml import read_feed
 from finlake.sources.news.feeds import Feed, load_feeds
 from finlake.sources.news.items import FeedContext, dedupe, parse_feed
 from finlake.universe import load_universe
@@ -35,7 +34,7 @@ def registry_feed(links: list[str]) -> Feed | None:
 
 
 def parse_rss_file(payload: ParseInput) -> ParseOutput:
-    parsed = feedparser.parse(payload.body)
+    parsed = read_feed(payload.body, payload.path.name if payload.path else "feed")
     name = payload.path.stem if payload.path else "file"
     links = [parsed.feed.get("link", ""), *(e.get("link", "") for e in parsed.entries[:5])]
     feed = registry_feed(links)

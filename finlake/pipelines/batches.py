@@ -14,9 +14,9 @@ from pathlib import Path
 import polars as pl
 
 from finlake.datasets import Dataset
-from finlake.lake import RAW_SCHEMA, Lake
+from finlake.lake import APPLIED_BATCHES, RAW_SCHEMA, Lake
 
-APPLIED_FILE = "_applied_bronze.parquet"
+APPLIED_FILE = APPLIED_BATCHES
 
 
 @dataclass

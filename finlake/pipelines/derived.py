@@ -23,9 +23,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from finlake.datasets import Dataset
-from finlake.lake import Lake
+from finlake.lake import DERIVED_STATE, Lake
 
-STATE_FILE = "_state.parquet"
+STATE_FILE = DERIVED_STATE
 STATE_SCHEMA = {"ticker": pl.String, "through": pl.Date, "fingerprint": pl.UInt64}
 
 
@@ -53,6 +53,7 @@ def _fingerprints(inputs: pl.DataFrame, through: pl.DataFrame) -> pl.DataFrame:
 
 
 def read_state(lake: Lake, ds: Dataset) -> pl.DataFrame:
+    lake.files(ds)  # a damaged file is set aside first, and this state with it
     state = lake.read_sidecar(ds, STATE_FILE)
     return state if state is not None else pl.DataFrame(schema=STATE_SCHEMA)
 

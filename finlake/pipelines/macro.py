@@ -20,9 +20,15 @@ import polars as pl
 from finlake.datasets import MACRO_OBSERVATIONS
 from finlake.gate import GateFailure, apply_gate
 from finlake.lake import RAW_SCHEMA, Lake, raw_row
-from finlake.pipelines.batches import finish_batches, partition, pending_batches
+from finlake.pipelines.batches import APPLIED_FILE, finish_batches, partition, pending_batches
 from finlake.schemas.macro import MACRO_OBSERVATIONS_SCHEMA
-from finlake.sources.base import REJECT_SCHEMA, HttpExchange, PayloadError, SourceError
+from finlake.sources.base import (
+    REJECT_SCHEMA,
+    HttpExchange,
+    PayloadError,
+    SourceError,
+    stops_the_fetch,
+)
 from finlake.sources.fred.client import FredTransport
 from finlake.sources.fred.payloads import (
     OPEN_END,
@@ -89,6 +95,7 @@ def fetch_macro(
         status, body = exchange.status, exchange.body
         return raw_row(BRONZE_SOURCE, kind, sid, exchange.url, window, clock, run_id, status, body)
 
+    retryable = False
     for sid in (validate_series_id(s) for s in series):
         since = last.get(sid, FIRST_REALTIME)
         try:
@@ -118,12 +125,17 @@ def fetch_macro(
                 report.requests += 1
                 batch.append(row("observations", sid, exchange, start, end))
         except (SourceError, PayloadError) as exc:
+            if stops_the_fetch(exc):  # no key, or no network: every other series fails alike
+                raise
             report.failures.append({"series_id": sid, "error": str(exc)})
+            retryable = retryable or exc.retryable
             continue
         rows.extend(batch)
         report.new_vintages[sid] = sum(sid not in last or v > since for v in vintages)
     if series and report.failures and len(report.failures) == len(series):
-        raise SourceError(f"every FRED series failed: {report.failures[:3]}")
+        error = SourceError(f"every FRED series failed: {report.failures[:3]}")
+        error.retryable = retryable
+        raise error
     if rows:
         report.path = lake.write_bronze(
             BRONZE_SOURCE, clock.date().isoformat(), pl.DataFrame(rows), RAW_SCHEMA
@@ -179,7 +191,9 @@ def _reject(sid: str, part: str, reason: str) -> pl.DataFrame:
 
 
 def build_macro_silver(lake: Lake, *, run_id: str, rebuild: bool = False) -> MacroSilverReport:
-    """Apply the bronze batches not applied yet (all of them with `rebuild`), oldest first."""
+    """Apply the bronze batches not applied yet (all of them with `rebuild`), oldest first.
+    Without the record of applied batches (a first run, or a file set aside) all are refolded."""
+    rebuild = rebuild or lake.read_sidecar(MACRO_OBSERVATIONS, APPLIED_FILE) is None
     pending = pending_batches(lake, MACRO_OBSERVATIONS, BRONZE_SOURCE, rebuild=rebuild)
     current: dict[str, pl.DataFrame] = {}
     if not rebuild and lake.has_data(MACRO_OBSERVATIONS):

@@ -55,6 +55,7 @@ class NewsFetchReport:
     changed: int = 0  # 200
     not_modified: int = 0  # 304
     failures: list[dict] = field(default_factory=list)  # feed, ticker, error
+    retryable: bool = False  # some failure was transient
     bytes: int = 0
     path: Path | None = None
 
@@ -102,8 +103,9 @@ def fetch_news(
                     headers["If-Modified-Since"] = known["last_modified"]
             try:
                 response = transport.get(url, headers)
-            except SourceError as exc:
+            except SourceError as exc:  # that one request: the other feeds still count
                 report.failures.append({"feed": feed.name, "ticker": ticker, "error": str(exc)})
+                report.retryable = report.retryable or exc.retryable
                 continue
             if response.status not in (200, 304):
                 report.failures.append(
@@ -136,7 +138,9 @@ def fetch_news(
                 )
             )
     if report.requests and not rows:
-        raise SourceError(f"every feed request of the poll failed: {report.failures[:3]}")
+        error = SourceError(f"every feed request of the poll failed: {report.failures[:3]}")
+        error.retryable = report.retryable
+        raise error
     if rows:
         report.path = lake.write_bronze(
             BRONZE_SOURCE, hour_key(hour), pl.DataFrame(rows), RAW_SCHEMA
@@ -235,7 +239,15 @@ def parse_polls(polls: pl.DataFrame, feeds: Mapping[str, Feed]) -> tuple[pl.Data
                 {
                     "dataset": NEWS_ARTICLES.name,
                     "partition": row["hour"],
-                    "row": orjson.dumps({"feed": row["kind"], "url": row["url"]}).decode(),
+                    "row": orjson.dumps(
+                        {  # where its bytes are kept: the bronze batch file and their hash
+                            "feed": row["kind"],
+                            "url": row["url"],
+                            "bronze_file": row["file"],
+                            "sha256": row["sha256"],
+                            "bytes": len(row["body"]),
+                        }
+                    ).decode(),
                     "reason": f"feed payload could not be parsed: {exc}",
                 }
             )
@@ -292,8 +304,11 @@ def build_news_silver(
     except GateFailure as exc:
         _quarantine(lake, [*rejected, _by_poll_hour(exc.rejected)], run_id, hours)
         raise
-    rejected.append(_by_poll_hour(gate.rejected))
-    changed = lake.merge(NEWS_ARTICLES, gate.valid, gate.valid.select("article_id", "published_at"))
+    guard = lake.guard(NEWS_ARTICLES, gate.valid, _by_poll_hour(gate.rejected))
+    rejected.append(guard.rejected)
+    changed = lake.merge(
+        NEWS_ARTICLES, gate.valid, gate.valid.select("article_id", "published_at"), keep=guard.keep
+    )
     _quarantine(lake, rejected, run_id, hours)
     return NewsSilverReport(
         items=items.height,
@@ -340,7 +355,7 @@ def _by_poll_hour(rejected: pl.DataFrame) -> pl.DataFrame:
 
 
 def _rejects(frames: list[pl.DataFrame]) -> pl.DataFrame:
-    return pl.concat(frames) if frames else pl.DataFrame(schema=REJECT_SCHEMA)
+    return pl.concat(frames, how="diagonal") if frames else pl.DataFrame(schema=REJECT_SCHEMA)
 
 
 def _quarantine(

@@ -25,7 +25,7 @@ from finlake.gate import apply_gate
 from finlake.lake import RAW_SCHEMA, Lake, raw_row
 from finlake.pipelines.batches import finish_batches, partition, pending_batches
 from finlake.schemas.macro import FOMC_MEETINGS_SCHEMA, POLICY_EVENTS_SCHEMA
-from finlake.sources.base import REJECT_SCHEMA, PayloadError, SourceError
+from finlake.sources.base import REJECT_SCHEMA, PayloadError, SourceError, stops_the_fetch
 from finlake.sources.fed.meetings import FomcMeeting
 from finlake.sources.fed.statements import is_statement_title, parse_statement
 from finlake.sources.news.client import NewsTransport, request_headers
@@ -86,11 +86,19 @@ def fetch_policy(
             report.requests += 1
             if response.status != 200:
                 raise SourceError(f"HTTP {response.status}")
+        except SourceError as exc:
+            if stops_the_fetch(exc):
+                raise
+            report.failures.append(
+                {"what": feed.name, "error": str(exc), "retryable": exc.retryable}
+            )
+            continue
+        keep("feed", feed.name, feed.url, response.status, response.body)  # as received
+        try:
             items = parse_rss(response.body, FeedContext(feed.name, feed.publisher, "", clock))
-        except (SourceError, PayloadError) as exc:
+        except PayloadError as exc:  # silver quarantines it, with its bytes in bronze
             report.failures.append({"what": feed.name, "error": str(exc)})
             continue
-        keep("feed", feed.name, feed.url, response.status, response.body)
         feeds_read += 1
         report.items += items.height
         for url, title in items.select("url", "title").iter_rows():
@@ -108,7 +116,9 @@ def fetch_policy(
         keep("statement", url, url, response.status, response.body)
         report.statements_fetched.append(url)
     if feeds and not feeds_read:
-        raise SourceError(f"every Fed feed failed: {report.failures[:2]}")
+        error = SourceError(f"every Fed feed failed: {report.failures[:2]}")
+        error.retryable = any(f.get("retryable") for f in report.failures)
+        raise error
     if rows:
         report.path = lake.write_bronze(
             BRONZE_SOURCE, clock.date().isoformat(), pl.DataFrame(rows), RAW_SCHEMA
@@ -125,17 +135,24 @@ class PolicySilverReport:
     rejected: pl.DataFrame
 
 
-def feed_events(batch: pl.DataFrame, feeds: Mapping[str, Feed]) -> pl.DataFrame:
-    frames = []
+def feed_events(batch: pl.DataFrame, feeds: Mapping[str, Feed]) -> tuple[pl.DataFrame, list[dict]]:
+    """The events of a batch's feeds, and a problem (naming where its bytes are kept) for each
+    feed body that does not parse: the other feeds of the batch still count."""
+    frames, problems = [], []
     for row in batch.filter(pl.col("kind") == "feed").iter_rows(named=True):
         feed = feeds.get(row["key"])
         ctx = FeedContext(row["key"], "Federal Reserve", "", row["fetched_at"])
-        items = parse_rss(row["body"], ctx)
+        try:
+            items = parse_rss(row["body"], ctx)
+        except PayloadError as exc:
+            where = {"feed": row["key"], "url": row["url"], "sha256": row["sha256"]}
+            problems.append({**where, "bytes": len(row["body"]), "reason": f"feed: {exc}"})
+            continue
         if feed is not None:
             items = items.with_columns(pl.lit(feed.name).alias("feed"))
         frames.append(items)
     if not frames:
-        return pl.DataFrame()
+        return pl.DataFrame(), problems
     items = pl.concat(frames).filter(pl.col("url").is_not_null())
     return (
         items.with_columns(
@@ -151,7 +168,7 @@ def feed_events(batch: pl.DataFrame, feeds: Mapping[str, Feed]) -> pl.DataFrame:
             pl.col("feed").unique().sort().alias("feeds"),
             pl.col("fetched_at").min(),
         )
-    )
+    ), problems
 
 
 def statement_decisions(batch: pl.DataFrame) -> tuple[pl.DataFrame, list[dict]]:
@@ -195,11 +212,10 @@ def build_policy_silver(
     for file in pending.files:
         batch = pending.batch(lake, file)
         part = partition(file)
-        try:
-            events = feed_events(batch, feeds)
-        except PayloadError as exc:
-            rejects.append({"partition": part, "row": {"file": file}, "reason": str(exc)})
-            continue
+        events, problems = feed_events(batch, feeds)
+        for problem in problems:
+            where = {**problem, "bronze_file": file}
+            rejects.append({"partition": part, "row": where, "reason": where.pop("reason")})
         decided, problems = statement_decisions(batch)
         rejects.extend({"partition": part, "row": p, "reason": p["reason"]} for p in problems)
         decisions += decided.height
@@ -223,8 +239,15 @@ def build_policy_silver(
             gate.rejected,
         ]
     )
+    guard = lake.guard(POLICY_EVENTS, gate.valid, reject_rows)
+    reject_rows = guard.rejected
     if not gate.valid.is_empty():
-        lake.merge(POLICY_EVENTS, gate.valid, gate.valid.select("event_id", "published_at"))
+        lake.merge(
+            POLICY_EVENTS,
+            gate.valid,
+            gate.valid.select("event_id", "published_at"),
+            keep=guard.keep,
+        )
     finish_batches(lake, POLICY_EVENTS, pending, reject_rows, run_id)
     new = gate.valid.filter(pl.col("event_id").is_in(sorted(new_ids)))
     return PolicySilverReport(len(pending.files), new, decisions, reject_rows)

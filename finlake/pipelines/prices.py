@@ -31,8 +31,16 @@ from finlake.schemas.prices import (
     PRICES_ADJUSTED_SCHEMA,
     PRICES_DAILY_SCHEMA,
 )
-from finlake.sources.base import PriceProvider, RawPayload, SourceError
+from finlake.sources.base import (
+    REJECT_SCHEMA,
+    PriceProvider,
+    RawPayload,
+    SourceError,
+    stops_the_fetch,
+)
 from finlake.transforms.adjust import adjust_prices
+from finlake.transforms.splits import EVIDENCE_SESSIONS, unconfirmed_splits
+from finlake.transforms.splits import reason as split_reason
 
 REJECTED_SUFFIX = "_rejected"
 
@@ -150,13 +158,17 @@ def fetch_prices(
     payloads: list[RawPayload] = []
     rejected: list[RawPayload] = []
     failures: dict[str, str] = {}
+    retryable = False
     for ticker in tickers:
         try:
             payloads.append(
                 replace(provider.fetch(ticker, start, last, reason="scheduled"), run_id=run_id)
             )
         except SourceError as exc:
+            if stops_the_fetch(exc):  # no other ticker can succeed: say so now
+                raise
             failures[ticker] = str(exc)
+            retryable = retryable or exc.retryable
             if exc.payload is not None:
                 rejected.append(replace(exc.payload, run_id=run_id, reason=f"rejected: {exc}"))
     restated = _restate_new_splits(provider, lake, payloads, start, last, run_id, failures)
@@ -169,7 +181,9 @@ def fetch_prices(
         path = lake.write_bronze(provider.bronze_source, last.isoformat(), _bronze_frame(payloads))
     if failures:
         details = "; ".join(f"{t}: {msg}" for t, msg in failures.items())
-        raise FetchFailedError(f"{len(failures)} of {len(tickers)} tickers failed: {details}")
+        error = FetchFailedError(f"{len(failures)} of {len(tickers)} tickers failed: {details}")
+        error.retryable = retryable  # worth a later retry only if some failure was transient
+        raise error
     return FetchReport(
         window=(start, last),
         payloads=len(payloads),
@@ -293,11 +307,20 @@ def write_silver(
                 f"{missing.height} (ticker, session) pairs have no bar although the ticker was "
                 f"listed: {sample}{' ...' if missing.height > 10 else ''}"
             )
+        sessions = scope.get_column("date").unique().to_list()
         price_gate = apply_gate(
-            prices, PRICES_DAILY_SCHEMA, dataset=PRICES_DAILY.name, partition_by="date"
+            prices,
+            PRICES_DAILY_SCHEMA,
+            dataset=PRICES_DAILY.name,
+            partition_by="date",
+            partitions=sessions,
         )
         action_gate = apply_gate(
-            actions, CORPORATE_ACTIONS_SCHEMA, dataset=CORPORATE_ACTIONS.name, partition_by="date"
+            actions,
+            CORPORATE_ACTIONS_SCHEMA,
+            dataset=CORPORATE_ACTIONS.name,
+            partition_by="date",
+            partitions=sessions,
         )
     except GateFailure as exc:
         _write_quarantine(lake, pl.concat([rejects, exc.rejected]), scope, run_id)
@@ -305,21 +328,82 @@ def write_silver(
     except MissingDataError:
         _write_quarantine(lake, rejects, scope, run_id)
         raise
-    rejected = pl.concat([rejects, price_gate.rejected, action_gate.rejected])
     prices = _keep_first_ingestion(price_gate.valid, lake, scope)
+    events, unconfirmed = _confirmed_splits(lake, action_gate.valid, prices)
+    rejected = pl.concat([rejects, price_gate.rejected, action_gate.rejected, unconfirmed])
+    # a rejected re-fetch of a stored bar (or action) keeps the stored row
+    bar_guard = lake.guard(PRICES_DAILY, prices, rejected)
+    event_guard = lake.guard(CORPORATE_ACTIONS, events, bar_guard.rejected)
+    rejected = event_guard.rejected
     changed = {
-        PRICES_DAILY.name: lake.merge(PRICES_DAILY, prices, scope),
-        CORPORATE_ACTIONS.name: lake.merge(CORPORATE_ACTIONS, action_gate.valid, scope),
+        PRICES_DAILY.name: lake.merge(PRICES_DAILY, prices, scope, keep=bar_guard.keep),
+        CORPORATE_ACTIONS.name: lake.merge(CORPORATE_ACTIONS, events, scope, keep=event_guard.keep),
     }
     _write_quarantine(lake, rejected, scope, run_id)
     return SilverReport(
         prices=prices,
-        actions=action_gate.valid,
+        actions=events,
         rejected=rejected,
         tickers=sorted(scope.get_column("ticker").unique().to_list()),
         dates=sorted(scope.get_column("date").unique().to_list()),
         changed=changed,
     )
+
+
+def _confirmed_splits(
+    lake: Lake, actions: pl.DataFrame, prices: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The actions without the new splits the bars do not confirm (a dividend on the same day
+    stays), and a quarantine row for each of those splits (see finlake.transforms.splits)."""
+    known = (
+        lake.scan(CORPORATE_ACTIONS).filter(pl.col("split_ratio") != 1.0).select("ticker", "date")
+    )
+    new = actions.filter(pl.col("split_ratio") != 1.0).join(
+        known.collect(), on=["ticker", "date"], how="anti"
+    )
+    none = pl.DataFrame(schema=REJECT_SCHEMA)
+    if new.is_empty():
+        return actions, none
+    cal = nyse()
+    earliest = cal.sessions_back(new.get_column("date").min(), 2 * EVIDENCE_SESSIONS)[0]
+    stored = (
+        lake.scan(PRICES_DAILY)
+        .filter(
+            pl.col("ticker").is_in(new.get_column("ticker").unique().implode())
+            & pl.col("date").is_between(earliest, new.get_column("date").max())
+        )
+        .select("ticker", "date", "close", "ingested_at")
+        .collect()
+    )
+    closes = {d: cal.session_close(d) for d in new.get_column("date").unique().to_list()}
+    doubtful = unconfirmed_splits(
+        new.select("ticker", "date", "split_ratio"), stored, prices, closes
+    )
+    if doubtful.is_empty():
+        return actions, none
+    hit = actions.join(doubtful.select("ticker", "date"), on=["ticker", "date"], how="semi")
+    kept = pl.concat(
+        [
+            actions.join(doubtful.select("ticker", "date"), on=["ticker", "date"], how="anti"),
+            hit.filter(pl.col("dividend") > 0).with_columns(pl.lit(1.0).alias("split_ratio")),
+        ]
+    )
+    flagged = hit.join(doubtful, on=["ticker", "date", "split_ratio"])
+    rows = pl.DataFrame(
+        {
+            "dataset": CORPORATE_ACTIONS.name,
+            "partition": flagged.get_column("date").cast(pl.String),
+            "row": flagged.select(
+                pl.struct(CORPORATE_ACTIONS.column_names).struct.json_encode()
+            ).to_series(),
+            "reason": [
+                split_reason(r, o, n)
+                for r, o, n in flagged.select("split_ratio", "observed_ratio", "sessions").rows()
+            ],
+        },
+        schema=REJECT_SCHEMA,
+    )
+    return kept, rows
 
 
 def _keep_first_ingestion(new: pl.DataFrame, lake: Lake, scope: pl.DataFrame) -> pl.DataFrame:

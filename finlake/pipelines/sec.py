@@ -104,9 +104,11 @@ def refresh_companies(source: SecSource, lake: Lake, today: dt.date) -> Companie
     rows = SEC_COMPANIES.conform(pl.concat([SEC_COMPANIES.conform(updated), kept]))
     rejected: list[pl.DataFrame] = []
     gated = _gate(rows, SEC_COMPANIES, lake, source.run_id, rejected)
+    guard = lake.guard(SEC_COMPANIES, gated, pl.concat(rejected))
+    gated = pl.concat([gated, old.join(guard.keep, on=keys, how="semi")])  # kept, not replaced
     source.flush((today, today), bronze=TICKERS_SOURCE)
     lake.write_table(SEC_COMPANIES, gated)
-    quarantine(lake, pl.concat(rejected), source.run_id, {SEC_COMPANIES.name: ["all"]})
+    quarantine(lake, guard.rejected, source.run_id, {SEC_COMPANIES.name: ["all"]})
     return CompaniesReport(
         rows=gated,
         added=current.join(old, on=keys, how="anti").height,
@@ -362,22 +364,19 @@ def build_sec_silver(
     frames[FUNDAMENTALS.name] = _gate(
         _concat(facts, FUNDAMENTALS), FUNDAMENTALS, lake, run_id, rejected
     )
-    changed = {
-        SEC_FILINGS.name: lake.merge(SEC_FILINGS, frames[SEC_FILINGS.name], scope_filings),
-        INSIDER_TRANSACTIONS.name: lake.merge(
-            INSIDER_TRANSACTIONS, frames[INSIDER_TRANSACTIONS.name], scope_owner
-        ),
-        INSIDER_HOLDINGS.name: lake.merge(
-            INSIDER_HOLDINGS, frames[INSIDER_HOLDINGS.name], scope_owner
-        ),
-        FILING_TEXT.name: lake.merge(FILING_TEXT, frames[FILING_TEXT.name], scope_filings),
-        FUNDAMENTALS.name: lake.merge(
-            FUNDAMENTALS,
-            frames[FUNDAMENTALS.name],
-            frames[FUNDAMENTALS.name].select("cik").unique(),
-        ),
-    }
     all_rejected = pl.concat([*rejected, *problems], how="vertical_relaxed")
+    scopes = [
+        (SEC_FILINGS, scope_filings),
+        (INSIDER_TRANSACTIONS, scope_owner),
+        (INSIDER_HOLDINGS, scope_owner),
+        (FILING_TEXT, scope_filings),
+        (FUNDAMENTALS, frames[FUNDAMENTALS.name].select("cik").unique()),
+    ]
+    changed = {}
+    for ds, scope in scopes:
+        guard = lake.guard(ds, frames[ds.name], all_rejected)  # rejects keep the stored rows
+        all_rejected = guard.rejected
+        changed[ds.name] = lake.merge(ds, frames[ds.name], scope, keep=guard.keep)
     partitions = [d.isoformat() for d in covered]
     written = {
         SEC_FILINGS.name: partitions,

@@ -20,7 +20,10 @@ import polars as pl
 
 class SourceError(RuntimeError):
     """A provider could not deliver usable data. `payload` holds the bytes when there were any,
-    so they can be kept for debugging."""
+    so they can be kept for debugging. `retryable` says whether trying again later can help;
+    only such errors are retried, by the transport and by Dagster."""
+
+    retryable = False
 
     def __init__(self, message: str, payload: RawPayload | None = None) -> None:
         super().__init__(message)
@@ -35,15 +38,32 @@ class EmptyPayloadError(SourceError):
     """A listed ticker came back without any data; an error, never a silent success."""
 
 
+class ConfigurationError(SourceError):
+    """finlake is not set up for this source (a missing API key or User-Agent, a bad universe):
+    the same request fails the same way until the configuration changes, so it fails at once."""
+
+
+class SourceUnreachableError(SourceError):
+    """The provider's host name does not resolve (no network, DNS down): every request to it
+    would fail the same way, so the fetch stops at the first one instead of backing off."""
+
+
 class RetryableSourceError(SourceError):
     """Rate limiting, a 5xx or a network failure: worth retrying after a backoff (at least
     `retry_after` seconds when the server said so)."""
+
+    retryable = True
 
     def __init__(
         self, message: str, payload: RawPayload | None = None, retry_after: float | None = None
     ) -> None:
         super().__init__(message, payload)
         self.retry_after = retry_after
+
+
+def stops_the_fetch(exc: BaseException) -> bool:
+    """Whether an error means no other request of the fetch can succeed either."""
+    return isinstance(exc, ConfigurationError | SourceUnreachableError)
 
 
 @dataclass(frozen=True)

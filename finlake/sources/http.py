@@ -8,6 +8,7 @@ process using the same file shares one budget.
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import time
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
@@ -24,7 +25,12 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from finlake.sources.base import HttpExchange, RetryableSourceError, SourceError
+from finlake.sources.base import (
+    HttpExchange,
+    RetryableSourceError,
+    SourceError,
+    SourceUnreachableError,
+)
 
 VALIDATORS = ("etag", "last-modified")  # response headers kept for conditional GETs
 
@@ -63,6 +69,49 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
         return max((parsedate_to_datetime(value) - dt.datetime.now(dt.UTC)).total_seconds(), 0.0)
     except (TypeError, ValueError):
         return None
+
+
+_UNRESOLVED = (
+    "name or service not known",
+    "temporary failure in name resolution",
+    "nodename nor servname",
+    "could not resolve host",
+    "no address associated with hostname",
+)
+
+
+def name_resolution_failed(exc: BaseException) -> bool:
+    """Whether an error (or one it was raised from) says the host name did not resolve."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, socket.gaierror) or type(seen).__name__ == "DNSError":
+            return True
+        if any(text in str(seen).lower() for text in _UNRESOLVED):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def transport_error(exc: Exception, what: str, detail: str) -> SourceError:
+    """The source error of one failed request (`what` names it: the URL, feed, series or
+    ticker), classified: a host that does not resolve fails at once, a body that cannot be
+    decoded (garbage under Content-Encoding: gzip) or a dropped connection is retried, a
+    redirect loop or a bad URL is not."""
+    kind = type(exc).__name__
+    if name_resolution_failed(exc):
+        return SourceUnreachableError(
+            f"{what}: the host name does not resolve ({detail}); no network, or DNS is down"
+        )
+    if isinstance(exc, httpx.DecodingError):
+        return RetryableSourceError(
+            f"{what}: the response body could not be decoded ({kind}: {detail}); a corrupt "
+            "Content-Encoding?"
+        )
+    if isinstance(exc, httpx.TransportError | OSError):  # OSError: curl_cffi's, sockets
+        return RetryableSourceError(f"{what}: {kind}: {detail}")
+    return SourceError(f"{what}: {kind}: {detail}")
 
 
 class HttpGetter:
@@ -120,9 +169,8 @@ class HttpGetter:
         self.limiter.acquire()
         try:
             response = self.client.get(url, headers=headers, params=params or None)
-        except httpx.TransportError as exc:  # from None: the cause's text may hold the key
-            detail = self._scrub(f"{type(exc).__name__}: {exc}", params)
-            raise RetryableSourceError(f"GET {shown}: {detail}") from None
+        except httpx.HTTPError as exc:  # from None: the cause's text may hold the key
+            raise transport_error(exc, f"GET {shown}", self._scrub(str(exc), params)) from None
         if (problem := self.classify(response)) is not None:
             problem.args = (self._scrub(str(problem), params),)
             if isinstance(problem, RetryableSourceError) and problem.retry_after is None:

@@ -84,6 +84,7 @@ def test_features_validates_against_the_views_own_columns(monkeypatch):
             "('AAPL', DATE '2026-10-01', 0.01, 55.0), ('AAPL', DATE '2026-10-02', -0.02, 48.0), "
             "('MSFT', DATE '2026-10-01', 0.03, 61.0)) t(ticker, date, return_1d, rsi_14)"
         )
+        con.execute("CREATE VIEW prices_daily AS SELECT * FROM (VALUES ('AAPL')) t(ticker)")
         return con
 
     monkeypatch.setattr(query, "connect", stand_in)
@@ -97,6 +98,7 @@ def test_features_validates_against_the_views_own_columns(monkeypatch):
 # ------------------------------------------------------------------ export
 def test_export_csv_parquet_json(built, tmp_path):
     tmp_path = tmp_path / "exports"  # beside the home
+    (tmp_path / "sub").mkdir(parents=True)
     prices = Lake(built / "lake").scan(PRICES_DAILY).collect()
     out = invoke("export", "prices_daily", "--format", "csv", "--out", str(tmp_path / "all.csv"))
     assert out.exit_code == 0, out.output
@@ -105,7 +107,7 @@ def test_export_csv_parquet_json(built, tmp_path):
     assert csv.columns == PRICES_DAILY.column_names and csv.height == prices.height
 
     where = f"ticker = 'AAPL' AND date >= '{DAYS[10]}'"
-    parquet = tmp_path / "sub" / "aapl.parquet"  # the directory is created; format from suffix
+    parquet = tmp_path / "sub" / "aapl.parquet"  # format from the suffix
     out = invoke("export", "prices_daily", "--where", where, "--out", str(parquet))
     assert out.exit_code == 0, out.output
     expected = prices.filter(pl.col("ticker") == "AAPL", pl.col("date") >= DAYS[10])
@@ -148,6 +150,7 @@ def test_export_csv_parquet_json(built, tmp_path):
 )
 def test_export_refuses(built, tmp_path, dataset, where, message):
     out = tmp_path / "exports"
+    out.mkdir()
     args = ["export", dataset, "--out", str(out / "x.csv")]
     result = invoke(*args, *(["--where", where] if where else []))
     assert result.exit_code == 1 and message in result.stderr, result.output
@@ -180,7 +183,9 @@ def test_summary_and_quality_on_an_empty_home(home):
 def test_summary_without_dagster_runs(built):
     result = invoke("summary", "--format", "json")
     assert result.exit_code == 0, result.output
-    [table] = json.loads(result.stdout).values()
+    doc = json.loads(result.stdout)
+    assert doc["home"] == str(built)
+    table = doc["datasets"]
     rows = {r["dataset"]: r for r in table}
     prices = rows["prices_daily"]
     assert prices["layer"] == "silver" and prices["rows"] == len(TICKERS) * len(DAYS)
@@ -205,6 +210,10 @@ def test_summary_reports_models_from_the_lake(built):
     [row] = table.filter(pl.col("layer") == "models").to_dicts()
     assert (row["dataset"], row["rows"], row["partitions"]) == ("features_daily", 2, 1)
     assert (row["first"], row["last"], row["age_days"]) == (DAYS[0], DAYS[1], 1)
+    # a dataset listing days yet to come is as old as its newest day that has passed
+    ahead = status.summary(built, None, today=DAYS[0])
+    [row] = ahead.filter(pl.col("layer") == "models").to_dicts()
+    assert (row["last"], row["age_days"]) == (DAYS[1], 0)
 
 
 def _evaluate(instance: dg.DagsterInstance, check: str, passed: bool) -> None:
@@ -222,7 +231,7 @@ def test_summary_and_quality_read_the_latest_check_evaluations(built):
     with instance_for(Settings.from_env()) as instance:
         idle = invoke("quality", "--format", "json")  # an instance without any run
         assert idle.exit_code == 0, idle.output
-        checks = json.loads(idle.stdout)["Asset checks"]
+        checks = json.loads(idle.stdout)["asset_checks"]
         assert checks and {c["status"] for c in checks} == {"not evaluated"}
         _evaluate(instance, "universe_coverage", passed=False)
         _evaluate(instance, "universe_coverage", passed=True)
@@ -231,11 +240,11 @@ def test_summary_and_quality_read_the_latest_check_evaluations(built):
         instance.report_runless_asset_event(dg.AssetMaterialization(asset_key=PRICES_KEY))
     summary = invoke("summary", "--format", "json")
     assert summary.exit_code == 0, summary.output
-    [table] = json.loads(summary.stdout).values()
+    table = json.loads(summary.stdout)["datasets"]
     prices = next(r for r in table if r["dataset"] == "prices_daily")
     assert prices["failing_checks"] == ["freshness"] and prices["last_materialized"]
     quality = invoke("quality", "--format", "json")
-    by_check = {c["check"]: c for c in json.loads(quality.stdout)["Asset checks"]}
+    by_check = {c["check"]: c for c in json.loads(quality.stdout)["asset_checks"]}
     assert by_check["freshness"]["status"] == "failed"
     assert by_check["freshness"]["severity"] == "ERROR" and by_check["freshness"]["evaluated_at"]
     assert by_check["universe_coverage"]["status"] == "passed"
@@ -246,7 +255,7 @@ def test_summary_and_quality_read_the_latest_check_evaluations(built):
 
 def test_quality_counts_the_quarantine_by_dataset_and_reason(built, lake):
     before = invoke("quality", "--format", "json")
-    assert json.loads(before.stdout)["Quarantine"] == []
+    assert json.loads(before.stdout)["quarantine"] == []
     day = DAYS[-1]
     fault = faults.set_field("AAPL", day, "open", -3.0)
     bad = YahooProvider(
@@ -254,7 +263,7 @@ def test_quality_counts_the_quarantine_by_dataset_and_reason(built, lake):
     )
     run(lake, bad, [day], "bad", refetch=1)
     result = invoke("quality", "--format", "json")
-    [row] = json.loads(result.stdout)["Quarantine"]
+    [row] = json.loads(result.stdout)["quarantine"]
     assert (row["dataset"], row["rows"]) == ("prices_daily", 1)
     assert row["reason"].startswith("open: must be > 0")
     assert "open: must be > 0" in invoke("quality").stdout

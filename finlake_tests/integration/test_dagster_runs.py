@@ -61,7 +61,16 @@ def test_range_backfill_then_daily_run_and_query_back(home, instance):
         "universe_coverage": True,
         "unique_ticker_date": True,
         "freshness": True,
+        "nothing_quarantined": True,  # one per gated asset, judging the run
+        "splits_confirmed": True,
     }
+    # one result per partition of the range (the UI shows un-reported partitions as skipped)
+    checks = {"universe_coverage", "unique_ticker_date", "freshness"}
+    partitioned = [e for e in run.get_asset_check_evaluations() if e.check_name in checks]
+    assert sorted((e.check_name, e.partition) for e in partitioned) == sorted(
+        (name, day.isoformat()) for name in checks for day in SESSIONS[:-1]
+    )
+    assert all(e.target_materialization_data for e in partitioned)
     assert len(run.asset_materializations_for_node("silver__prices_daily")) == 0  # multi-asset node
     whole = defs.resolve_implicit_global_asset_job_def()
     assert whole.execute_in_process(
@@ -71,6 +80,9 @@ def test_range_backfill_then_daily_run_and_query_back(home, instance):
         instance=instance, partition_key=SESSIONS[-1].isoformat()
     )
     assert daily.success
+    assert {(e.check_name, e.partition) for e in daily.get_asset_check_evaluations()} >= {
+        (name, SESSIONS[-1].isoformat()) for name in checks
+    }
     keys = {d.isoformat() for d in SESSIONS}
     for key in PARTITIONED:
         assert instance.get_materialized_partitions(key) == keys, key

@@ -40,7 +40,11 @@ def test_macro_load_then_an_incremental_day(home, instance):
     first = macro_run(home, instance)
     assert first.success
     checks = {e.check_name: e.passed for e in first.get_asset_check_evaluations()}
-    assert checks == {"one_value_per_vintage_day": True, "series_are_current": True}
+    assert checks == {
+        "one_value_per_vintage_day": True,
+        "series_are_current": True,
+        "nothing_quarantined": True,
+    }
     meta = instance.get_latest_materialization_event(MACRO_KEY).asset_materialization.metadata
     assert {"dagster/row_count", "dagster/column_schema", "preview", "seconds"} <= set(meta)
     stored = finlake.sql("SELECT count(*) AS n FROM macro_observations")["n"].item()
@@ -88,7 +92,11 @@ def test_policy_job_parses_decisions_and_the_calendar(home, instance):
     )
     assert run.success
     checks = {e.check_name: e.passed for e in run.get_asset_check_evaluations()}
-    assert checks == {"statements_have_decisions": True, "statements_match_meetings": True}
+    assert checks == {
+        "statements_have_decisions": True,
+        "statements_match_meetings": True,
+        "nothing_quarantined": True,
+    }
     for key in (POLICY_EVENTS_KEY, FOMC_MEETINGS_KEY):
         assert instance.get_latest_materialization_event(key) is not None
     statements = finlake.policy_events(statements_only=True)

@@ -55,6 +55,7 @@ def test_companies_backfill_and_daily_run(home, instance):
         "acceptance_matches_filing_date": True,
         "acceptance_from_header": True,
         "ownership_filings_parsed": True,
+        "nothing_quarantined": True,  # on each of the five silver tables
     }
     today = job.execute_in_process(instance=instance, partition_key=NOW.date().isoformat())
     assert today.success
@@ -112,6 +113,24 @@ def test_sensor_requests_the_filing_day_once(home, instance):
         )
     )
     assert again.run_requests == []  # the same feed: nothing new
+
+
+def test_the_sensor_leaves_a_day_already_built_alone(home, instance):
+    """Right after the demo (or the schedule) built the newest day, a fresh sensor (the UI
+    started with no cursor) must not run that day again."""
+    now = dt.datetime(2025, 8, 14, 17, 0, tzinfo=NY)
+    defs = definitions(home, now)
+    resources = {"finlake": resource(home, now)}
+    assert defs.resolve_job_def("sec_companies_job").execute_in_process(instance=instance).success
+    built = defs.resolve_job_def("sec_daily_job").execute_in_process(
+        instance=instance, partition_key=now.date().isoformat()
+    )
+    assert built.success
+    tick = defs.resolve_sensor_def("edgar_current_filings").evaluate_tick(
+        dg.build_sensor_context(instance=instance, definitions=defs, resources=resources)
+    )
+    assert tick.run_requests == [] and tick.cursor
+    assert "not stored yet" in tick.skip_message
 
 
 def test_cursor_keeps_entries_of_the_same_instant():

@@ -3,10 +3,12 @@ import threading
 
 import duckdb
 import polars as pl
+import pytest
 
 from finlake.catalog import Catalog
 from finlake.datasets import DATASETS, PRICES_DAILY
 from finlake.lake import Lake
+from finlake.settings import HomeNotFoundError, Settings
 
 NOW = dt.datetime(2026, 11, 20, 23, tzinfo=dt.UTC)
 DAY = dt.date(2026, 11, 20)
@@ -19,6 +21,7 @@ def write_bar(home, ticker="AAPL", close=10.0):
 
 
 def test_empty_home_has_typed_empty_views(tmp_path):
+    Settings(home=tmp_path, source="sample", universe=()).ensure_home()
     con = Catalog(tmp_path).connect()
     for name, ds in DATASETS.items():
         cols = con.sql(f'DESCRIBE "{name}"').fetchall()
@@ -101,4 +104,49 @@ def test_as_traded_view_unapplies_splits(tmp_path):
     con = Catalog(tmp_path).connect()
     got = con.sql("SELECT date, close, volume FROM prices_as_traded ORDER BY date").fetchall()
     assert got == [(d0, 40.0, 25), (d1, 10.0, 100)]
+    con.close()
+
+
+def test_reading_never_creates_a_home(tmp_path):
+    missing = tmp_path / "typo"
+    with pytest.raises(HomeNotFoundError, match=f"{missing} is not a finlake home"):
+        Catalog(missing).connect()
+    assert not missing.exists()
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    with pytest.raises(HomeNotFoundError):
+        Catalog(plain).connect()
+    assert list(plain.iterdir()) == []
+
+
+def test_a_new_connection_sees_the_newest_build_while_an_old_one_is_open(tmp_path):
+    """DuckDB hands a second connect() of the same path the database already open in the
+    process; a notebook's reconnect must still see the catalog rebuilt since."""
+    catalog = Catalog(tmp_path)
+    write_bar(tmp_path)
+    old = catalog.connect()
+    built = old.sql("SELECT built_at FROM _finlake_catalog_info").fetchall()
+    catalog.build()
+    new = catalog.connect()
+    assert new.sql("SELECT built_at FROM _finlake_catalog_info").fetchall() != built
+    assert old.sql("SELECT built_at FROM _finlake_catalog_info").fetchall() == built
+    old.close()
+    new.close()
+
+
+def test_a_connection_touches_no_file_outside_the_lake(tmp_path):
+    write_bar(tmp_path)
+    outside = tmp_path / "outside.csv"
+    con = Catalog(tmp_path).connect()
+    for statement in (
+        "SELECT * FROM read_csv('/etc/passwd')",
+        f"COPY (SELECT 1) TO '{outside}'",
+        f"ATTACH '{tmp_path / 'other.duckdb'}' AS other",
+        "SET enable_external_access = true",
+        "SET allowed_directories = ['/']",
+    ):
+        with pytest.raises(duckdb.Error):
+            con.execute(statement)
+    assert not outside.exists()
+    assert con.sql("SELECT count(*) FROM prices_daily").fetchall() == [(1,)]
     con.close()

@@ -113,7 +113,7 @@ def test_quarantine_is_replaced_per_partition_and_ticker(tmp_path: Path):
     def q(*tickers):
         return pl.DataFrame(
             [
-                ("prices_daily", "2026-11-19", f'{{"ticker":"{t}"}}', "bad", "run", NOW)
+                ("prices_daily", "2026-11-19", f'{{"ticker":"{t}"}}', "bad", "run", NOW, None)
                 for t in tickers
             ],
             schema=QUARANTINE.schema,
@@ -160,3 +160,55 @@ def test_bronze_is_append_only(tmp_path: Path):
     assert "body" not in index.columns
     bodies = lake.read_bronze(index.filter(pl.col("run_id") == "r2"))
     assert bodies["body"].to_list() == [b'{"chart": 1}']
+
+
+def test_a_rejected_revision_keeps_its_stored_row_under_a_coarse_scope(tmp_path: Path):
+    """A write authoritative for (cik, filing_date) replaces that day's filings, except one
+    whose new version was rejected: the stored version stays and is shown beside the reject."""
+    from finlake.datasets import SEC_FILINGS
+
+    lake = Lake(tmp_path)
+
+    def filing(acc: str, size: int) -> dict:
+        return {
+            "cik": "0000320193",
+            "ticker": "AAPL",
+            "accession_number": acc,
+            "form": "8-K",
+            "filing_date": D1,
+            "report_date": D1,
+            "acceptance_datetime": NOW,
+            "items": ["2.02"],
+            "primary_document": "a.htm",
+            "document_url": "https://www.sec.gov/a.htm",
+            "size": size,
+            "is_xbrl": False,
+            "acceptance_source": "sgml_header",
+        }
+
+    stored = pl.DataFrame([filing("A", 1), filing("B", 1)], schema=SEC_FILINGS.schema)
+    scope = pl.DataFrame({"cik": ["0000320193"], "filing_date": [D1]})
+    lake.merge(SEC_FILINGS, stored, scope)
+    valid = pl.DataFrame([filing("A", 2)], schema=SEC_FILINGS.schema)
+    rejected = pl.DataFrame(
+        {
+            "dataset": ["sec_filings", "sec_filings"],
+            "partition": [str(D1), str(D1)],
+            "row": [
+                '{"cik": "0000320193", "accession_number": "B", "size": -5}',
+                '{"cik": "0000320193", "accession_number": "C", "size": -5}',
+            ],
+            "reason": ["size: must be >= 0"] * 2,
+        }
+    )
+    guard = lake.guard(SEC_FILINGS, valid, rejected)
+    assert guard.keep.rows() == [("0000320193", "B")]
+    assert guard.revisions == 1
+    kept = guard.rejected.get_column("stored_row").to_list()
+    assert '"accession_number":"B"' in kept[0] and kept[1] is None
+    lake.merge(SEC_FILINGS, valid, scope, keep=guard.keep)
+    got = lake.scan(SEC_FILINGS).collect().sort("accession_number")
+    assert got.select("accession_number", "size").rows() == [("A", 2), ("B", 1)]
+    # without the guard the rejected revision would have removed B
+    lake.merge(SEC_FILINGS, valid, scope)
+    assert lake.scan(SEC_FILINGS).collect().get_column("accession_number").to_list() == ["A"]

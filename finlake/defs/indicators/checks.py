@@ -3,6 +3,7 @@
 import dagster as dg
 import polars as pl
 
+from finlake.defs.check_results import CheckEvents, dates_of, per_partition
 from finlake.defs.indicators.assets import INDICATORS_KEY
 from finlake.defs.metadata import markdown_preview
 from finlake.defs.partitions import nyse_sessions, session_dates
@@ -23,12 +24,12 @@ def _facts(context: dg.AssetCheckExecutionContext, finlake: FinlakeResource) -> 
 )
 def indicators_coverage(
     context: dg.AssetCheckExecutionContext, finlake: FinlakeResource
-) -> dg.AssetCheckResult:
+) -> CheckEvents:
     facts = _facts(context, finlake)
     gaps = facts.filter(pl.col("missing").list.len() > 0).select(
         "date", "expected", pl.col("missing").list.join(", ")
     )
-    return dg.AssetCheckResult(
+    result = dg.AssetCheckResult(
         passed=gaps.is_empty(),
         metadata={
             "sessions": dg.MetadataValue.int(facts.height),
@@ -37,6 +38,7 @@ def indicators_coverage(
             "gaps": dg.MetadataValue.md(markdown_preview(gaps, 20)),
         },
     )
+    yield from per_partition(context, result, failed=dates_of(gaps))
 
 
 @dg.asset_check(
@@ -46,13 +48,13 @@ def indicators_coverage(
 )
 def return_anomalies(
     context: dg.AssetCheckExecutionContext, finlake: FinlakeResource
-) -> dg.AssetCheckResult:
+) -> CheckEvents:
     facts = _facts(context, finlake)
     flagged = facts.filter(pl.col("anomalies").list.len() > 0).select(
         "date", pl.col("anomalies").list.join(", "), "max_abs_z"
     )
     tickers = sorted({t for row in facts.get_column("anomalies").to_list() for t in row})
-    return dg.AssetCheckResult(
+    result = dg.AssetCheckResult(
         passed=flagged.is_empty(),
         severity=dg.AssetCheckSeverity.WARN,
         description=f"anomalies: {', '.join(tickers)}" if tickers else "no anomalies",
@@ -61,3 +63,4 @@ def return_anomalies(
             "sessions": dg.MetadataValue.md(markdown_preview(flagged, 20)),
         },
     )
+    yield from per_partition(context, result, failed=dates_of(flagged))

@@ -48,7 +48,7 @@ def fred_payloads(
             run_id=context.run.run_id,
         )
     except SourceError as exc:
-        raise dg.Failure(f"FRED fetch failed: {exc}") from None
+        raise dg.Failure(f"FRED fetch failed: {exc}", allow_retries=exc.retryable) from None
     for failure in report.failures:
         context.log.warning(f"FRED series {failure['series_id']}: {failure['error']}")
     fetched = pl.DataFrame(

@@ -6,6 +6,7 @@ import polars as pl
 from finlake.datasets import MACRO_OBSERVATIONS
 from finlake.defs.macro.assets import MACRO_KEY
 from finlake.defs.metadata import markdown_preview
+from finlake.defs.quality.checks import nothing_quarantined
 from finlake.defs.resources import FinlakeResource
 from finlake.sources.fred.payloads import OPEN_END
 from finlake.transforms.vintages import overlapping
@@ -77,3 +78,6 @@ def series_are_current(finlake: FinlakeResource) -> dg.AssetCheckResult:
             "as_of": dg.MetadataValue.text(today.isoformat()),
         },
     )
+
+
+macro_quarantined = nothing_quarantined(MACRO_KEY, MACRO_OBSERVATIONS.name)

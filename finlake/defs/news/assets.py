@@ -83,7 +83,10 @@ def news_payloads(
                 live=finlake.source == "live",
             )
         except SourceError as exc:
-            raise dg.Failure(f"news poll of {hour:%Y-%m-%d %H:00} UTC failed: {exc}") from exc
+            raise dg.Failure(
+                f"news poll of {hour:%Y-%m-%d %H:00} UTC failed: {exc}",
+                allow_retries=exc.retryable,  # a dead network or a missing key: not retried
+            ) from exc
         for name in totals:
             totals[name] += getattr(report, name)
         failures.extend({"hour": f"{hour:%Y-%m-%d %H:00}", **f} for f in report.failures)

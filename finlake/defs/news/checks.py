@@ -4,9 +4,11 @@ import dagster as dg
 import polars as pl
 
 from finlake.datasets import NEWS_ARTICLES
+from finlake.defs.check_results import CheckEvents, per_partition
 from finlake.defs.metadata import markdown_preview
 from finlake.defs.news.assets import NEWS_ARTICLES_KEY
-from finlake.defs.partitions import hour_starts, news_hours
+from finlake.defs.partitions import HOUR_FORMAT, hour_starts, news_hours
+from finlake.defs.quality.checks import nothing_quarantined
 from finlake.defs.resources import FinlakeResource
 from finlake.sources.news.items import with_story_keys
 
@@ -21,7 +23,9 @@ HOUR = pl.duration(hours=1)
         "(same title and publisher on the same day under different URLs)."
     ),
 )
-def one_row_per_story(finlake: FinlakeResource) -> dg.AssetCheckResult:
+def one_row_per_story(
+    context: dg.AssetCheckExecutionContext, finlake: FinlakeResource
+) -> CheckEvents:
     rows = (
         finlake.lake()
         .scan(NEWS_ARTICLES)
@@ -32,7 +36,7 @@ def one_row_per_story(finlake: FinlakeResource) -> dg.AssetCheckResult:
     repeated = rows.filter(
         pl.col("article_id").is_duplicated() | pl.col("story_key").is_duplicated()
     ).sort("story_key")
-    return dg.AssetCheckResult(
+    result = dg.AssetCheckResult(
         passed=repeated.is_empty(),
         metadata={
             "articles": dg.MetadataValue.int(rows.height),
@@ -42,6 +46,7 @@ def one_row_per_story(finlake: FinlakeResource) -> dg.AssetCheckResult:
             ),
         },
     )
+    yield from per_partition(context, result)
 
 
 @dg.asset_check(
@@ -54,18 +59,18 @@ def one_row_per_story(finlake: FinlakeResource) -> dg.AssetCheckResult:
 )
 def dated_by_their_feed(
     context: dg.AssetCheckExecutionContext, finlake: FinlakeResource
-) -> dg.AssetCheckResult:
+) -> CheckEvents:
     hours = hour_starts(context.partition_keys)
     rows = (
         finlake.lake()
         .scan(NEWS_ARTICLES)
         .filter(pl.col("fetched_at").is_between(min(hours), max(hours) + HOUR, closed="left"))
-        .select("article_id", "feed", "title", "published_at", "published_at_flag")
+        .select("article_id", "feed", "title", "fetched_at", "published_at", "published_at_flag")
         .collect()
     )
     flagged = rows.filter(pl.col("published_at_flag").is_not_null())
     counts = flagged.group_by("feed", "published_at_flag").len("articles").sort("articles")
-    return dg.AssetCheckResult(
+    result = dg.AssetCheckResult(
         passed=flagged.is_empty(),
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
@@ -74,3 +79,13 @@ def dated_by_their_feed(
             "by_feed": dg.MetadataValue.md(markdown_preview(counts, 20)),
         },
     )
+    yield from per_partition(context, result, failed=_hours(flagged))
+
+
+def _hours(flagged: pl.DataFrame) -> set[str]:
+    """The hourly partitions (UTC) in which the flagged stories were first seen."""
+    starts = flagged.get_column("fetched_at").dt.convert_time_zone("UTC").dt.truncate("1h")
+    return {start.strftime(HOUR_FORMAT) for start in starts.to_list()}
+
+
+news_quarantined = nothing_quarantined(NEWS_ARTICLES_KEY, NEWS_ARTICLES.name)

@@ -55,7 +55,7 @@ def fed_payloads(
             live=finlake.source == "live",
         )
     except SourceError as exc:
-        raise dg.Failure(f"Fed feeds failed: {exc}") from None
+        raise dg.Failure(f"Fed feeds failed: {exc}", allow_retries=exc.retryable) from None
     for failure in report.failures:
         context.log.warning(f"{failure['what']}: {failure['error']}")
     return dg.MaterializeResult(

@@ -6,6 +6,7 @@ import polars as pl
 from finlake.datasets import FOMC_MEETINGS, POLICY_EVENTS
 from finlake.defs.metadata import markdown_preview
 from finlake.defs.policy.assets import POLICY_EVENTS_KEY
+from finlake.defs.quality.checks import nothing_quarantined
 from finlake.defs.resources import FinlakeResource
 
 
@@ -60,3 +61,6 @@ def statements_match_meetings(finlake: FinlakeResource) -> dg.AssetCheckResult:
             ),
         },
     )
+
+
+policy_quarantined = nothing_quarantined(POLICY_EVENTS_KEY, POLICY_EVENTS.name)

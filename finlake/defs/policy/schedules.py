@@ -44,11 +44,11 @@ def fed_monetary_feed(
     headers = request_headers(feed) if finlake.source == "live" else {}
     try:
         response = finlake.news_transport(clock).get(feed.url, headers)
-    except SourceError as exc:
-        return dg.SkipReason(f"{feed.name} unreachable: {exc}")
-    if response.status != 200:
-        return dg.SkipReason(f"{feed.name} answered HTTP {response.status}")
-    items = parse_rss(response.body, FeedContext(feed.name, feed.publisher, "", clock))
+        if response.status != 200:
+            return dg.SkipReason(f"{feed.name} answered HTTP {response.status}")
+        items = parse_rss(response.body, FeedContext(feed.name, feed.publisher, "", clock))
+    except SourceError as exc:  # unreachable, or a body cut off in transfer
+        return dg.SkipReason(f"{feed.name} unavailable: {exc}")
     links = [u for u in items.sort("published_at").get_column("url").to_list() if u]
     seen = orjson.loads(context.cursor) if context.cursor else None
     cursor = orjson.dumps(links[-SEEN_KEPT:]).decode()

@@ -6,6 +6,7 @@ import dagster as dg
 import polars as pl
 
 from finlake.datasets import CORPORATE_ACTIONS, PRICES_ADJUSTED, PRICES_DAILY
+from finlake.defs.failures import retried_only_if_transient
 from finlake.defs.metadata import fetch_metadata, frame_metadata, markdown_preview
 from finlake.defs.partitions import nyse_sessions, session_dates
 from finlake.defs.quality.assets import log_quarantine
@@ -41,17 +42,18 @@ def price_payloads(
     context: dg.AssetExecutionContext, finlake: FinlakeResource
 ) -> dg.MaterializeResult:
     started = time.perf_counter()
-    settings = finlake.settings()
-    provider = finlake.price_provider()
-    report = fetch_prices(
-        provider,
-        finlake.lake(),
-        settings.tickers,
-        session_dates(context.partition_keys),
-        run_id=context.run.run_id,
-        refetch_sessions=finlake.refetch_sessions,
-        now=finlake.now(),
-    )
+    with retried_only_if_transient():
+        settings = finlake.settings()
+        provider = finlake.price_provider()
+        report = fetch_prices(
+            provider,
+            finlake.lake(),
+            settings.tickers,
+            session_dates(context.partition_keys),
+            run_id=context.run.run_id,
+            refetch_sessions=finlake.refetch_sessions,
+            now=finlake.now(),
+        )
     restated = pl.DataFrame(
         {"ticker": list(report.restated), "reason": list(report.restated.values())},
         schema={"ticker": pl.String, "reason": pl.String},

@@ -3,11 +3,15 @@
 import dagster as dg
 import polars as pl
 
+from finlake.datasets import CORPORATE_ACTIONS, PRICES_DAILY, QUARANTINE
+from finlake.defs.check_results import CheckEvents, dates_of, per_partition
 from finlake.defs.metadata import markdown_preview
 from finlake.defs.partitions import nyse_sessions, session_dates
-from finlake.defs.prices.assets import PRICES_DAILY_KEY
+from finlake.defs.prices.assets import CORPORATE_ACTIONS_KEY, PRICES_DAILY_KEY
+from finlake.defs.quality.checks import nothing_quarantined
 from finlake.defs.resources import FinlakeResource
 from finlake.pipelines.prices import session_facts
+from finlake.transforms.splits import UNCONFIRMED
 
 MAX_LISTED = 20
 
@@ -25,12 +29,12 @@ def _facts(context: dg.AssetCheckExecutionContext, finlake: FinlakeResource) -> 
 )
 def universe_coverage(
     context: dg.AssetCheckExecutionContext, finlake: FinlakeResource
-) -> dg.AssetCheckResult:
+) -> CheckEvents:
     facts = _facts(context, finlake)
     gaps = facts.filter(pl.col("missing").list.len() > 0).select(
         "date", "rows", "expected", pl.col("missing").list.join(", ")
     )
-    return dg.AssetCheckResult(
+    result = dg.AssetCheckResult(
         passed=gaps.is_empty(),
         metadata={
             "sessions": dg.MetadataValue.int(facts.height),
@@ -41,6 +45,7 @@ def universe_coverage(
             "gaps": dg.MetadataValue.md(markdown_preview(gaps, MAX_LISTED)),
         },
     )
+    yield from per_partition(context, result, failed=dates_of(gaps))
 
 
 @dg.asset_check(
@@ -50,16 +55,17 @@ def universe_coverage(
 )
 def unique_ticker_date(
     context: dg.AssetCheckExecutionContext, finlake: FinlakeResource
-) -> dg.AssetCheckResult:
+) -> CheckEvents:
     facts = _facts(context, finlake)
     dupes = facts.filter(pl.col("duplicates") > 0).select("date", "duplicates")
-    return dg.AssetCheckResult(
+    result = dg.AssetCheckResult(
         passed=dupes.is_empty(),
         metadata={
             "duplicate_keys": dg.MetadataValue.int(int(facts.get_column("duplicates").sum())),
             "sessions": dg.MetadataValue.md(markdown_preview(dupes, MAX_LISTED)),
         },
     )
+    yield from per_partition(context, result, failed=dates_of(dupes))
 
 
 @dg.asset_check(
@@ -70,14 +76,12 @@ def unique_ticker_date(
         "snapshot), and the session has bars at all."
     ),
 )
-def freshness(
-    context: dg.AssetCheckExecutionContext, finlake: FinlakeResource
-) -> dg.AssetCheckResult:
+def freshness(context: dg.AssetCheckExecutionContext, finlake: FinlakeResource) -> CheckEvents:
     facts = _facts(context, finlake).with_columns(
         ((pl.col("first_ingested") - pl.col("close")).dt.total_minutes() / 60).alias("lag_hours")
     )
     stale = facts.filter(pl.col("first_ingested").is_null() | (pl.col("lag_hours") < 0))
-    return dg.AssetCheckResult(
+    result = dg.AssetCheckResult(
         passed=stale.is_empty(),
         metadata={
             "min_lag_hours": dg.MetadataValue.float(
@@ -89,5 +93,44 @@ def freshness(
             "not_final": dg.MetadataValue.md(
                 markdown_preview(stale.select("date", "first_ingested", "close"), MAX_LISTED)
             ),
+        },
+    )
+    yield from per_partition(context, result, failed=dates_of(stale))
+
+
+prices_quarantined = nothing_quarantined(PRICES_DAILY_KEY, PRICES_DAILY.name)
+actions_quarantined = nothing_quarantined(CORPORATE_ACTIONS_KEY, CORPORATE_ACTIONS.name)
+
+
+@dg.asset_check(
+    asset=CORPORATE_ACTIONS_KEY,
+    description=(
+        "Every split the provider reported is confirmed by the bars (the history stored before "
+        "it moved by its ratio when re-fetched); one that is not stays out of corporate_actions "
+        "and every factor, and is listed here until a fetch confirms it."
+    ),
+)
+def splits_confirmed(finlake: FinlakeResource) -> dg.AssetCheckResult:
+    doubtful = (
+        finlake.lake()
+        .scan(QUARANTINE)
+        .filter(
+            (pl.col("dataset") == CORPORATE_ACTIONS.name)
+            & pl.col("reason").str.contains(UNCONFIRMED, literal=True)
+        )
+        .select(
+            pl.col("row").str.json_path_match("$.ticker").alias("ticker"),
+            pl.col("partition").alias("ex_date"),
+            "reason",
+            "time",
+        )
+        .collect()
+    )
+    return dg.AssetCheckResult(
+        passed=doubtful.is_empty(),
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "unconfirmed_splits": dg.MetadataValue.int(doubtful.height),
+            "splits": dg.MetadataValue.md(markdown_preview(doubtful, MAX_LISTED)),
         },
     )

@@ -1,8 +1,6 @@
 """SEC EDGAR: sec_companies, then per EDGAR business day bronze payloads -> five silver tables."""
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import dagster as dg
 import polars as pl
@@ -16,19 +14,18 @@ from finlake.datasets import (
     SEC_COMPANIES,
     SEC_FILINGS,
 )
+from finlake.defs.failures import retried_only_if_transient
 from finlake.defs.metadata import fetch_metadata, frame_metadata, markdown_preview
 from finlake.defs.partitions import edgar_days, session_dates
 from finlake.defs.quality.assets import log_quarantine
 from finlake.defs.resources import FinlakeResource
 from finlake.gate import GateFailure
 from finlake.pipelines.sec import (
-    UnmappedTickerError,
     build_sec_silver,
     fetch_sec,
     refresh_companies,
     universe_ciks,
 )
-from finlake.sources.base import PayloadError
 from finlake.sources.sec.source import SecSource
 
 GROUP = "sec"
@@ -43,15 +40,6 @@ FUNDAMENTALS_KEY = SILVER_KEYS[FUNDAMENTALS.name]
 RETRY = dg.RetryPolicy(
     max_retries=3, delay=60, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
 )
-
-
-@contextmanager
-def _not_retried() -> Iterator[None]:
-    """Bad payloads and a universe without CIKs fail at once: retrying cannot fix them."""
-    try:
-        yield
-    except (PayloadError, UnmappedTickerError) as exc:
-        raise dg.Failure(f"{type(exc).__name__}: {exc}", allow_retries=False) from exc
 
 
 def _source(context: dg.AssetExecutionContext, finlake: FinlakeResource) -> SecSource:
@@ -73,7 +61,7 @@ def sec_companies(
 ) -> dg.MaterializeResult:
     started = time.perf_counter()
     lake = finlake.lake()
-    with _not_retried():
+    with retried_only_if_transient():
         report = refresh_companies(
             _source(context, finlake), lake, finlake.now().astimezone(NY).date()
         )
@@ -121,7 +109,7 @@ def sec_payloads(
             f"EDGAR day {max(days)} has not started yet (today is {today} in NY)",
             allow_retries=False,
         )
-    with _not_retried():
+    with retried_only_if_transient():
         companies = universe_ciks(finlake.lake(), finlake.settings().tickers)
         report = fetch_sec(_source(context, finlake), companies, days)
     forms = pl.DataFrame(
@@ -162,7 +150,7 @@ def silver_sec(context: dg.AssetExecutionContext, finlake: FinlakeResource):
     """Parse the day's newest bronze batch and archive documents, gate, merge into the lake."""
     started = time.perf_counter()
     lake = finlake.lake()
-    with _not_retried():
+    with retried_only_if_transient():
         companies = universe_ciks(lake, finlake.settings().tickers)
     try:
         report = build_sec_silver(

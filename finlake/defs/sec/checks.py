@@ -4,11 +4,19 @@ import dagster as dg
 import polars as pl
 
 from finlake.calendar import SEC_STAFF_FORMS, edgar
-from finlake.datasets import INSIDER_HOLDINGS, INSIDER_TRANSACTIONS, SEC_FILINGS
+from finlake.datasets import INSIDER_HOLDINGS, INSIDER_TRANSACTIONS, SEC_COMPANIES, SEC_FILINGS
+from finlake.defs.check_results import CheckEvents, per_partition
 from finlake.defs.metadata import markdown_preview
 from finlake.defs.partitions import edgar_days, session_dates
+from finlake.defs.quality.checks import nothing_quarantined
 from finlake.defs.resources import FinlakeResource
-from finlake.defs.sec.assets import INSIDER_TRANSACTIONS_KEY, SEC_FILINGS_KEY
+from finlake.defs.sec.assets import (
+    INSIDER_TRANSACTIONS_KEY,
+    SEC_COMPANIES_KEY,
+    SEC_FILINGS_KEY,
+    SILVER,
+    SILVER_KEYS,
+)
 from finlake.pipelines.sec import OWNERSHIP_FORMS, covered_dates
 from finlake.sources.sec.acceptance import SGML
 
@@ -33,7 +41,7 @@ def _rows(context: dg.AssetCheckExecutionContext, finlake: FinlakeResource, ds) 
 )
 def acceptance_matches_filing_date(
     context: dg.AssetCheckExecutionContext, finlake: FinlakeResource
-) -> dg.AssetCheckResult:
+) -> CheckEvents:
     rows = _rows(context, finlake, SEC_FILINGS).filter(
         pl.col("acceptance_datetime").is_not_null() & ~pl.col("form").is_in(list(SEC_STAFF_FORMS))
     )
@@ -51,7 +59,7 @@ def acceptance_matches_filing_date(
         "acceptance_datetime",
         "acceptance_source",
     )
-    return dg.AssetCheckResult(
+    result = dg.AssetCheckResult(
         passed=wrong.is_empty(),
         metadata={
             "filings_checked": dg.MetadataValue.int(rows.height),
@@ -59,6 +67,7 @@ def acceptance_matches_filing_date(
             "examples": dg.MetadataValue.md(markdown_preview(wrong, MAX_LISTED)),
         },
     )
+    yield from per_partition(context, result)
 
 
 @dg.asset_check(
@@ -72,11 +81,11 @@ def acceptance_matches_filing_date(
 )
 def acceptance_from_header(
     context: dg.AssetCheckExecutionContext, finlake: FinlakeResource
-) -> dg.AssetCheckResult:
+) -> CheckEvents:
     rows = _rows(context, finlake, SEC_FILINGS)
     sources = rows.group_by("acceptance_source").len("filings").sort("filings", descending=True)
     fallback = rows.filter(pl.col("acceptance_source").ne_missing(SGML))
-    return dg.AssetCheckResult(
+    result = dg.AssetCheckResult(
         passed=fallback.is_empty(),
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
@@ -90,6 +99,7 @@ def acceptance_from_header(
             ),
         },
     )
+    yield from per_partition(context, result)
 
 
 @dg.asset_check(
@@ -102,7 +112,7 @@ def acceptance_from_header(
 )
 def ownership_filings_parsed(
     context: dg.AssetCheckExecutionContext, finlake: FinlakeResource
-) -> dg.AssetCheckResult:
+) -> CheckEvents:
     filings = _rows(context, finlake, SEC_FILINGS).filter(
         pl.col("form").is_in(list(OWNERSHIP_FORMS - {"3", "3/A"}))
     )
@@ -115,7 +125,7 @@ def ownership_filings_parsed(
     missing = filings.join(parsed, on="accession_number", how="anti").select(
         "accession_number", "form", "filing_date", "ticker"
     )
-    return dg.AssetCheckResult(
+    result = dg.AssetCheckResult(
         passed=missing.is_empty(),
         metadata={
             "ownership_filings": dg.MetadataValue.int(filings.height),
@@ -123,3 +133,8 @@ def ownership_filings_parsed(
             "examples": dg.MetadataValue.md(markdown_preview(missing, MAX_LISTED)),
         },
     )
+    yield from per_partition(context, result)
+
+
+sec_companies_quarantined = nothing_quarantined(SEC_COMPANIES_KEY, SEC_COMPANIES.name)
+sec_quarantined = [nothing_quarantined(SILVER_KEYS[ds.name], ds.name) for ds in SILVER]

@@ -17,8 +17,10 @@ import orjson
 import polars as pl
 
 from finlake.calendar import edgar
+from finlake.datasets import SEC_FILINGS
 from finlake.defs.resources import FinlakeResource
 from finlake.defs.sec.schedules import sec_job
+from finlake.lake import Lake
 from finlake.pipelines.sec import UnmappedTickerError, universe_ciks
 from finlake.sources.base import SourceError
 from finlake.sources.sec import urls
@@ -48,9 +50,16 @@ def new_entries(feed: pl.DataFrame, cursor: str | None) -> tuple[pl.DataFrame, s
     return new, orjson.dumps({"updated": newest.isoformat(), "seen": sorted(seen)}).decode()
 
 
-def run_requests(entries: pl.DataFrame, ciks: dict[str, str]) -> list[dg.RunRequest]:
-    """One request per filing day with universe filings; the run key names the newest one."""
-    ours = entries.filter(pl.col("cik").is_in(list(ciks)) & pl.col("filing_date").is_not_null())
+def run_requests(
+    entries: pl.DataFrame, ciks: dict[str, str], stored: frozenset[str] = frozenset()
+) -> list[dg.RunRequest]:
+    """One request per filing day with universe filings not `stored` yet (a day the demo or
+    the schedule already built needs no run); the run key names the newest one."""
+    ours = entries.filter(
+        pl.col("cik").is_in(list(ciks))
+        & pl.col("filing_date").is_not_null()
+        & ~pl.col("accession_number").is_in(sorted(stored))
+    )
     requests = []
     cal = edgar()
     for (day,), group in sorted(ours.partition_by("filing_date", as_dict=True).items()):
@@ -71,6 +80,13 @@ def run_requests(entries: pl.DataFrame, ciks: dict[str, str]) -> list[dg.RunRequ
     return requests
 
 
+def stored_accessions(lake: Lake, entries: pl.DataFrame) -> frozenset[str]:
+    """The entries' filings that sec_filings already holds."""
+    wanted = entries.get_column("accession_number").unique().implode()
+    stored = lake.scan(SEC_FILINGS).filter(pl.col("accession_number").is_in(wanted))
+    return frozenset(stored.select("accession_number").collect().to_series().to_list())
+
+
 @dg.sensor(
     job=sec_job,
     minimum_interval_seconds=120,
@@ -86,13 +102,15 @@ def edgar_current_filings(context: dg.SensorEvaluationContext, finlake: FinlakeR
         return dg.SkipReason(str(exc))
     try:
         exchange = finlake.sec_transport().get(urls.current_feed(FEED_ENTRIES))
+        feed = parse_current_feed(exchange.body)
     except SourceError as exc:  # includes a missing FINLAKE_SEC_USER_AGENT in live mode
         return dg.SkipReason(f"current filings feed unavailable: {exc}")
-    entries, cursor = new_entries(parse_current_feed(exchange.body), context.cursor)
-    requests = run_requests(entries, ciks)
+    entries, cursor = new_entries(feed, context.cursor)
+    requests = run_requests(entries, ciks, stored_accessions(lake, entries))
     if not requests:
         return dg.SensorResult(
-            skip_reason=f"{entries.height} new feed entries, none by a universe company",
+            skip_reason=f"{entries.height} new feed entries, none by a universe company that "
+            "is not stored yet",
             cursor=cursor,
         )
     return dg.SensorResult(run_requests=requests, cursor=cursor)

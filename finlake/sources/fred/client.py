@@ -20,7 +20,7 @@ from typing import Protocol
 
 import httpx
 
-from finlake.sources.base import HttpExchange, SourceError
+from finlake.sources.base import ConfigurationError, HttpExchange, SourceError
 from finlake.sources.fred.payloads import fred_error
 from finlake.sources.http import CrossProcessRateLimiter, HttpGetter
 
@@ -30,7 +30,7 @@ REQUESTS_PER_SECOND = 1.5
 ENDPOINTS = frozenset({"series", "series/observations", "series/vintagedates"})
 
 
-class FredConfigError(SourceError):
+class FredConfigError(ConfigurationError):
     """Live FRED access is not configured (no API key)."""
 
 

@@ -24,6 +24,7 @@ from lxml.etree import ParserError
 
 from finlake.datasets import NEWS_ARTICLES
 from finlake.sources.base import PayloadError
+from finlake.sources.feed_xml import read_feed
 
 UTC_TS = pl.Datetime("us", "UTC")
 # the news_articles columns a feed item already has (tickers and sentiment come later)
@@ -208,8 +209,9 @@ def _empty() -> pl.DataFrame:
 
 
 def parse_rss(body: bytes, ctx: FeedContext) -> pl.DataFrame:
-    """RSS 2.0 or Atom bytes (fetched with a timeout by the caller: feedparser has none)."""
-    return parse_feed(feedparser.parse(body), ctx)
+    """RSS 2.0 or Atom bytes (fetched with a timeout by the caller: feedparser has none); a
+    document cut off before its end raises PayloadError instead of yielding the items so far."""
+    return parse_feed(read_feed(body, ctx.feed), ctx)
 
 
 def parse_feed(parsed: feedparser.FeedParserDict, ctx: FeedContext) -> pl.DataFrame:

@@ -16,7 +16,12 @@ from typing import Protocol
 
 import httpx
 
-from finlake.sources.base import HttpExchange, RetryableSourceError, SourceError
+from finlake.sources.base import (
+    ConfigurationError,
+    HttpExchange,
+    RetryableSourceError,
+    SourceError,
+)
 from finlake.sources.http import CrossProcessRateLimiter, HttpGetter
 
 USER_AGENT_ENV = "FINLAKE_SEC_USER_AGENT"
@@ -24,7 +29,7 @@ REQUESTS_PER_SECOND = 8.0  # SEC allows 10; stay clear of the threshold
 USER_AGENT = re.compile(r"^\S.*\s\S+@\S+\.\S+$")
 
 
-class SecConfigError(SourceError):
+class SecConfigError(ConfigurationError):
     """Live SEC access is not configured (no declared User-Agent)."""
 
 

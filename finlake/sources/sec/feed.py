@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import feedparser
 import polars as pl
 
 from finlake.sources.base import PayloadError
+from finlake.sources.feed_xml import read_feed
 
 TITLE = re.compile(r"^(?P<form>.+?) - (?P<name>.*) \((?P<cik>\d{10})\) \((?P<role>[^)]+)\)$")
 FILED = re.compile(r"Filed:</b>\s*(\d{4}-\d{2}-\d{2})")
@@ -26,7 +26,7 @@ SCHEMA = {
 
 
 def parse_current_feed(body: bytes) -> pl.DataFrame:
-    parsed = feedparser.parse(body)
+    parsed = read_feed(body, "current filings feed")
     if parsed.bozo and not parsed.entries:
         raise PayloadError(f"current filings feed: not a feed ({parsed.bozo_exception})")
     rows = []

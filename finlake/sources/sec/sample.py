@@ -2852,6 +2852,19 @@ _TEN_Q_ITEMS = (
 )
 
 
+# A risk each company's real filings discuss, in the sample's own words (synthetic text).
+COMPANY_RISKS: dict[int, str] = {
+    1045810: "Export controls may limit the Company&#8217;s ability to sell its data center "
+    "products. The U.S. government has imposed licensing requirements and export controls on "
+    "certain accelerated computing products and their destinations, including China; further "
+    "export controls could reduce demand and require the Company to write down inventory.",
+    320193: "The Company&#8217;s supply chain and manufacturing are concentrated in a few "
+    "locations outside the U.S., and tariffs or export controls could raise its costs.",
+    1318605: "The Company&#8217;s results depend on vehicle demand and on the availability of "
+    "battery cells and raw materials, whose prices and trade restrictions can change quickly.",
+}
+
+
 def _item_body(
     title: str, f: Filing, rng: np.random.Generator, table: str, values: dict[str, object]
 ) -> str:
@@ -2864,7 +2877,8 @@ def _item_body(
             "and stock price can be affected by a number of factors, whether currently known or "
             "unknown, including those described below."
         )
-        return intro + _pick(rng, "risks", 5 if f.form == "10-K" else 2, **values)
+        own = _para(COMPANY_RISKS[f.cik]) if f.cik in COMPANY_RISKS else ""
+        return intro + own + _pick(rng, "risks", 5 if f.form == "10-K" else 2, **values)
     if title.startswith("Management"):
         return _pick(rng, "mdna", 5, **values)
     if title.startswith("Quantitative"):

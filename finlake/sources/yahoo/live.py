@@ -25,6 +25,7 @@ from tenacity import (
 
 from finlake.calendar import NY
 from finlake.sources.base import EmptyPayloadError, HttpExchange, RetryableSourceError, SourceError
+from finlake.sources.http import transport_error
 
 CHART_PATH = "/v8/finance/chart/"
 BASE_URL = "https://query2.finance.yahoo.com/v8/finance/chart/{ticker}"
@@ -136,8 +137,10 @@ class YFinanceChartTransport:
             raise RetryableSourceError(f"{ticker}: Yahoo rate limit (HTTP 429): {exc}") from exc
         except YFTickerMissingError as exc:
             raise EmptyPayloadError(f"{ticker}: {exc}") from exc
-        except (ConnectionError, TimeoutError, OSError) as exc:
-            raise RetryableSourceError(f"{ticker}: network error: {exc}") from exc
+        except (ConnectionError, TimeoutError, OSError) as exc:  # curl_cffi's errors are OSErrors
+            raise transport_error(
+                exc, f"{ticker}: GET {BASE_URL.format(ticker=ticker)}", str(exc)
+            ) from exc
         if not recorder.responses:
             raise SourceError(f"{ticker}: yfinance made no chart request")
         params, response = recorder.responses[-1]

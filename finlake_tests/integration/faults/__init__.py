@@ -81,3 +81,42 @@ def duplicate_bar(ticker: str, day: dt.date) -> Callable[[str, dict], dict | Non
 
 def body_for(ticker: str, body: bytes) -> Callable[[str, dict], bytes | None]:
     return lambda name, doc: body if name == ticker else None
+
+
+def stray_bar(ticker: str, day: dt.date) -> Callable[[str, dict], dict | None]:
+    """Append a bar dated `day` (a holiday or weekend), copied from the ticker's last bar."""
+
+    def fault(name: str, doc: dict) -> dict | None:
+        if name != ticker:
+            return None
+        result = doc["chart"]["result"][0]
+        opened = dt.datetime.combine(day, dt.time(9, 30), NY)
+        at = next(i for i, ts in enumerate(result["timestamp"]) if ts > opened.timestamp())
+        result["timestamp"].insert(at, int(opened.timestamp()))
+        for values in result["indicators"]["quote"][0].values():
+            values.insert(at, values[at - 1])
+        adj = result["indicators"]["adjclose"][0]["adjclose"]
+        adj.insert(at, adj[at - 1])
+        return doc
+
+    return fault
+
+
+def add_split(ticker: str, day: dt.date, ratio: int) -> Callable[[str, dict], dict | None]:
+    """Add a split event on `day` without touching the bars (a phantom split)."""
+
+    def fault(name: str, doc: dict) -> dict | None:
+        if name != ticker:
+            return None
+        result = doc["chart"]["result"][0]
+        ts = result["timestamp"][bar_index(doc, day)]
+        splits = result.setdefault("events", {}).setdefault("splits", {})
+        splits[str(ts)] = {
+            "date": ts,
+            "numerator": ratio,
+            "denominator": 1,
+            "splitRatio": f"{ratio}:1",
+        }
+        return doc
+
+    return fault
