@@ -14,7 +14,15 @@ finlake.macro("GDP", as_of="2019-01-01")                          # as known tha
 finlake.policy_events("2025-01-01", statements_only=True)         # FOMC decisions
 """
 
-from finlake.query import (
+import sys
+
+# Where PYTHONDONTWRITEBYTECODE is set (CI images, some containers) every process would compile
+# dagster, polars and numba from source again, seconds before any command starts. The bytecode of
+# what finlake imports is written once, beside the sources in the virtual environment; uv's
+# compile-bytecode did the same, but recompiled the whole environment on every `uv run`.
+sys.dont_write_bytecode = False
+
+from finlake.query import (  # noqa: E402 - after the bytecode setting, which it must not precede
     connect,
     features,
     filings,
