@@ -1,4 +1,5 @@
-"""The `finlake` command line: demo, sql, export, summary, quality, parse, retention, bench."""
+"""The `finlake` command line: demo, sql, export, summary, quality, parse, recover, retention,
+bench."""
 
 from __future__ import annotations
 
@@ -261,6 +262,37 @@ def parse(
     frame = out.datasets[name]
     lists = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
     click.echo(frame.with_columns(pl.col(lists).list.join(";")).write_csv(), nl=False)
+
+
+@main.command()
+@click.option("--home", type=click.Path(path_type=Path), help="Default: $FINLAKE_HOME.")
+def recover(home: Path | None) -> None:
+    """Fail runs whose process died (kill -9, a crashed notebook) and free the slots they held.
+
+    The daemon of `dg dev` does this on its own within a few minutes; this is for runs executed
+    in-process (the demo, notebooks), which no daemon may be watching."""
+    from finlake.instance import instance_for
+    from finlake.runs import recover_dead_runs
+    from finlake.settings import HomeNotFoundError, Settings, require_home
+
+    try:
+        root = require_home(_root(home))
+    except HomeNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    settings = Settings.from_env(home=root)
+    if not settings.dagster_dir.is_dir():
+        click.echo(f"No Dagster runs recorded in {root}: nothing to recover.")
+        return
+    instance = instance_for(settings)
+    recovery = recover_dead_runs(instance)
+    for run in recovery.closed:
+        click.echo(f"run {run.run_id[:8]} {run.job_name}: {run.status}, {run.reason}")
+    for run_id in recovery.slots_freed:
+        click.echo(f"run {run_id[:8]}: freed the pool slots it still held")
+    click.echo(
+        f"{len(recovery.closed)} dead run(s) closed, slots of {len(recovery.slots_freed)} "
+        f"finished run(s) freed in {root}"
+    )
 
 
 @main.command()

@@ -131,6 +131,7 @@ def run_demo(
         PRICES_DAILY_KEY,
     )
     from finlake.instance import instance_for
+    from finlake.runs import recover_dead_runs
 
     started = time.perf_counter()
     if resolve_source() == "live":  # also for callers other than the CLI
@@ -139,6 +140,9 @@ def run_demo(
     settings.ensure_home()
     echo("  loading the Dagster instance and definitions")
     instance = instance_for(settings)  # exports FINLAKE_HOME/FINLAKE_SOURCE for the definitions
+    recovery = recover_dead_runs(instance)  # a killed earlier demo must not hold the pools
+    for run in recovery.closed:
+        echo(f"  closed dead run {run.run_id[:8]} {run.job_name}: {run.reason}")
     defs = build_defs()
     job = defs.resolve_job_def("prices_daily_job")
     whole = defs.resolve_implicit_global_asset_job_def()

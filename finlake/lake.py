@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+import psutil
 from filelock import FileLock
 
 from finlake.datasets import QUARANTINE, Dataset
@@ -162,6 +163,7 @@ def temp_path(target: Path) -> Path:
 
 def _atomic_write(df: pl.DataFrame, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_dead_temps(target.parent)  # what a writer killed here before left
     tmp = temp_path(target)
     try:
         df.write_parquet(tmp, compression="zstd", statistics=True)
@@ -175,13 +177,13 @@ LEGACY_TEMP_AGE_S = 3600  # a temp file without a writer pid: removed once this 
 
 
 def _process_alive(pid: int) -> bool:
+    """Alive and not a zombie: a killed writer stays a zombie until its parent reaps it."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:  # it exists, under another user
+    except psutil.AccessDenied:  # it exists, under another user
         return True
-    return True
 
 
 def _writer_gone(path: Path) -> bool:
@@ -589,6 +591,7 @@ class Lake:
 
     def write_archive(self, path: Path, body: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        remove_dead_temps(path.parent)
         tmp = temp_path(path)
         try:
             tmp.write_bytes(body)

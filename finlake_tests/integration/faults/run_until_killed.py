@@ -1,0 +1,65 @@
+"""A real prices run in its own process that stops at one point and waits to be killed.
+
+`python -m finlake_tests.integration.faults.run_until_killed POINT SIGNAL_FILE` runs the
+prices_daily_job for one session into $FINLAKE_HOME. At POINT it writes its pid to SIGNAL_FILE
+and sleeps, so the test can kill -9 it there:
+  bronze   a bronze payload file staged but not yet moved into place
+  silver   a prices_daily month file staged but not yet moved into place
+  catalog  the catalog step, holding the `duckdb` pool slot
+  start    no pause: the test kills it as soon as the run records its process
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import finlake.catalog
+import finlake.lake
+from finlake.definitions import build_defs
+from finlake.defs.resources import FinlakeResource
+from finlake.instance import instance_for
+from finlake.settings import Settings
+
+AS_OF = "2026-10-30T22:00:00+00:00"
+SESSION = "2026-10-30"
+STAGED = {"bronze": "/bronze/", "silver": "/silver/prices_daily/"}
+
+
+def pause(signal: Path) -> None:
+    signal.write_text(str(os.getpid()))
+    time.sleep(600)
+
+
+def arm(point: str, signal: Path) -> None:
+    if point in STAGED:
+        write = finlake.lake._atomic_write
+
+        def staged_then_pause(df, target: Path) -> None:
+            if STAGED[point] not in str(target):
+                return write(df, target)
+            tmp = finlake.lake.temp_path(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            df.write_parquet(tmp)
+            pause(signal)
+
+        finlake.lake._atomic_write = staged_then_pause
+    elif point == "catalog":
+        finlake.catalog.Catalog.build = lambda self: pause(signal)
+
+
+def main(point: str, signal: Path) -> None:
+    arm(point, signal)
+    defs = build_defs(
+        FinlakeResource(home=os.environ["FINLAKE_HOME"], source="sample", sample_as_of=AS_OF)
+    )
+    instance = instance_for(Settings.from_env())
+    defs.resolve_job_def("prices_daily_job").execute_in_process(
+        instance=instance, partition_key=SESSION
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], Path(sys.argv[2]))
