@@ -521,6 +521,7 @@ POLICY_EVENTS = Dataset(
         "target_low": pl.Float64,
         "target_high": pl.Float64,
         "change_bps": pl.Int64,
+        "change_source": pl.String,
         "action": pl.String,
         "dissents": pl.List(pl.String),
         "fetched_at": UTC_TS,
@@ -538,7 +539,10 @@ POLICY_EVENTS = Dataset(
         "category": "The feed's category (Monetary Policy, Banking and Consumer Regulatory "
         "Policy, Enforcement Actions, ...).",
         "meeting_date": "FOMC statements: the meeting's (last) day.",
-        "change_bps": "FOMC statements: +25 = a quarter-point hike, 0 = hold.",
+        "change_bps": "FOMC statements: +25 = a quarter-point hike, 0 = hold (the upper bound's "
+        "move).",
+        "change_source": "stated (the statement gives the size) or derived (the difference from "
+        "the previous decision's target, as in fomc_decisions.csv or a stored statement).",
         "action": "hike / cut / hold (FOMC statements).",
         "dissents": "Voters against the action, as named in the statement.",
     },

@@ -79,8 +79,8 @@ FROM features_daily WHERE date = (SELECT max(date) FROM features_daily)
 ORDER BY mcap_bn DESC NULLS LAST"""
 
 POLICY_QUERY = """\
-SELECT meeting_date, action, change_bps, target_low, target_high, dissents
-FROM policy_events WHERE is_fomc_statement ORDER BY meeting_date DESC LIMIT 4"""
+SELECT meeting_date, action, change_bps, change_source, target_low, target_high, dissents
+FROM policy_events WHERE is_fomc_statement ORDER BY meeting_date DESC LIMIT 6"""
 
 
 @dataclass

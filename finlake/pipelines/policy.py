@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,26 +27,53 @@ from finlake.lake import RAW_SCHEMA, Lake, raw_row
 from finlake.pipelines.batches import finish_batches, partition, pending_batches
 from finlake.schemas.macro import FOMC_MEETINGS_SCHEMA, POLICY_EVENTS_SCHEMA
 from finlake.sources.base import REJECT_SCHEMA, PayloadError, SourceError, stops_the_fetch
+from finlake.sources.fed.decisions import merged_history, with_history
 from finlake.sources.fed.meetings import FomcMeeting
-from finlake.sources.fed.statements import is_statement_title, parse_statement
-from finlake.sources.news.client import NewsTransport, request_headers
+from finlake.sources.fed.statements import (
+    Decision,
+    is_statement_title,
+    parse_statement,
+    statement_day,
+    statement_heading,
+)
+from finlake.sources.news.client import FeedResponse, NewsTransport, request_headers
 from finlake.sources.news.feeds import Feed
 from finlake.sources.news.items import FeedContext, canonical_url, parse_rss
 
 BRONZE_SOURCE = "fed"
 FED_FEEDS = ("fed_press_monetary", "fed_press_all")  # registry names; monetary first
+STATEMENTS_FROM = dt.date(2008, 1, 1)  # statements fetched by address from this day on
+# a meeting's statement is monetary<YYYYMMDD><letter>.htm; the letter is its place among the
+# day's monetary releases (mostly a; b on 2008-01-22 and 2008-12-16)
+_LETTERS = "abcd"
+_STATEMENT_LINK = re.compile(r"/pressreleases/monetary(\d{8})[a-z]\.htm$")
+
+
+def statement_url(day: dt.date, letter: str) -> str:
+    return (
+        f"https://www.federalreserve.gov/newsevents/pressreleases/monetary{day:%Y%m%d}{letter}.htm"
+    )
 
 
 def event_id(url: str) -> str:
     return hashlib.blake2b((canonical_url(url) or url).encode(), digest_size=16).hexdigest()
 
 
-def _decided(lake: Lake) -> set[str]:
-    """Statements already stored with a parsed decision: their pages are not fetched again."""
+def _decided(lake: Lake) -> pl.DataFrame:
+    """Statements already stored with a parsed decision (url, meeting_date): their pages are
+    not fetched again."""
     if not lake.has_data(POLICY_EVENTS):
-        return set()
-    rows = lake.scan(POLICY_EVENTS).filter(pl.col("action").is_not_null()).select("url")
-    return set(rows.collect().get_column("url").to_list())
+        return pl.DataFrame(schema={"url": pl.String, "meeting_date": pl.Date})
+    rows = lake.scan(POLICY_EVENTS).filter(pl.col("action").is_not_null())
+    return rows.select("url", "meeting_date").collect()
+
+
+def _link_day(url: str) -> dt.date | None:
+    match = _STATEMENT_LINK.search(url)
+    try:
+        return dt.datetime.strptime(match[1], "%Y%m%d").date() if match else None
+    except ValueError:
+        return None
 
 
 # --------------------------------------------------------------------------- fetch
@@ -63,14 +91,19 @@ def fetch_policy(
     lake: Lake,
     feeds: Sequence[Feed],
     *,
+    meetings: Sequence[FomcMeeting] = (),
     clock: dt.datetime,
     run_id: str,
     live: bool,
     env: Mapping[str, str] = os.environ,
 ) -> PolicyFetchReport:
-    """One read of the Fed feeds, plus the pages of statements without a stored decision."""
+    """One read of the Fed feeds, plus the pages of statements without a stored decision: those
+    the feeds list, and those of past `meetings` fetched by address (every statement since 2008
+    once, though the feeds list only the latest)."""
     report = PolicyFetchReport()
-    decided = _decided(lake)
+    stored = _decided(lake)
+    decided = set(stored.get_column("url").to_list())
+    covered = set(stored.get_column("meeting_date").drop_nulls().to_list())
     rows: list[dict] = []
 
     def keep(kind: str, key: str, url: str, status: int, body: bytes) -> None:
@@ -115,6 +148,27 @@ def fetch_policy(
             continue
         keep("statement", url, url, response.status, response.body)
         report.statements_fetched.append(url)
+        covered.add(_link_day(url))
+    for meeting in meetings:
+        at = meeting.statement_at
+        if at is None or at > clock or meeting.end < STATEMENTS_FROM or meeting.end in covered:
+            continue
+        try:
+            found = _statement_by_address(transport, meeting.end, report)
+        except SourceError as exc:
+            if stops_the_fetch(exc):
+                raise
+            report.failures.append({"what": f"FOMC statement of {meeting.end}", "error": str(exc)})
+            continue
+        if found is None:
+            tried = ", ".join(statement_url(meeting.end, letter) for letter in _LETTERS)
+            report.failures.append(
+                {"what": f"FOMC statement of {meeting.end}", "error": f"no statement at {tried}"}
+            )
+            continue
+        url, response = found
+        keep("statement", url, url, response.status, response.body)
+        report.statements_fetched.append(url)
     if feeds and not feeds_read:
         error = SourceError(f"every Fed feed failed: {report.failures[:2]}")
         error.retryable = any(f.get("retryable") for f in report.failures)
@@ -124,6 +178,24 @@ def fetch_policy(
             BRONZE_SOURCE, clock.date().isoformat(), pl.DataFrame(rows), RAW_SCHEMA
         )
     return report
+
+
+def _statement_by_address(
+    transport: NewsTransport, day: dt.date, report: PolicyFetchReport
+) -> tuple[str, FeedResponse] | None:
+    """The statement page of the meeting that ended on `day`: the first of its day's monetary
+    releases whose heading is an FOMC statement (other releases of the day are skipped)."""
+    for letter in _LETTERS:
+        url = statement_url(day, letter)
+        response = transport.get(url, {})
+        report.requests += 1
+        if response.status == 404:
+            continue
+        if response.status != 200:
+            raise SourceError(f"HTTP {response.status} for {url}")
+        if is_statement_title(statement_heading(response.body) or ""):
+            return url, response
+    return None
 
 
 # --------------------------------------------------------------------------- silver
@@ -182,26 +254,37 @@ def statement_decisions(batch: pl.DataFrame) -> tuple[pl.DataFrame, list[dict]]:
         rows.append(
             {
                 "event_id": event_id(row["url"]),
+                "url": row["url"],
+                "page_title": statement_heading(row["body"]),
+                "page_day": statement_day(row["body"]) or _link_day(row["url"]),
                 "target_low": decision.target_low,
                 "target_high": decision.target_high,
                 "change_bps": decision.change_bps,
+                "change_source": decision.change_source,
                 "action": decision.action,
                 "dissents": list(decision.dissents),
+                "fetched_at": row["fetched_at"],
             }
         )
-    schema = {
-        "event_id": pl.String,
-        "target_low": pl.Float64,
-        "target_high": pl.Float64,
-        "change_bps": pl.Int64,
-        "action": pl.String,
-        "dissents": pl.List(pl.String),
-    }
-    return pl.DataFrame(rows, schema=schema, orient="row"), problems
+    return pl.DataFrame(rows, schema=_PAGE_SCHEMA, orient="row"), problems
+
+
+_DECISION = ["target_low", "target_high", "change_bps", "change_source", "action", "dissents"]
+_PAGE_SCHEMA = {
+    "event_id": pl.String,
+    "url": pl.String,
+    "page_title": pl.String,
+    "page_day": pl.Date,
+    **{c: POLICY_EVENTS.schema[c] for c in [*_DECISION, "fetched_at"]},
+}
 
 
 def build_policy_silver(
-    lake: Lake, feeds: Mapping[str, Feed], *, run_id: str
+    lake: Lake,
+    feeds: Mapping[str, Feed],
+    *,
+    run_id: str,
+    meetings: Sequence[FomcMeeting] = (),
 ) -> PolicySilverReport:
     pending = pending_batches(lake, POLICY_EVENTS, BRONZE_SOURCE)
     has_events = lake.has_data(POLICY_EVENTS)
@@ -219,7 +302,7 @@ def build_policy_silver(
         decided, problems = statement_decisions(batch)
         rejects.extend({"partition": part, "row": p, "reason": p["reason"]} for p in problems)
         decisions += decided.height
-        stored, added = fold_events(stored, events, decided)
+        stored, added = fold_events(stored, events, decided, meetings)
         new_ids |= added
     gate = apply_gate(stored, POLICY_EVENTS_SCHEMA, dataset=POLICY_EVENTS.name, partition_by=None)
     reject_rows = pl.concat(
@@ -254,11 +337,22 @@ def build_policy_silver(
 
 
 def fold_events(
-    stored: pl.DataFrame, events: pl.DataFrame, decided: pl.DataFrame
+    stored: pl.DataFrame,
+    events: pl.DataFrame,
+    decided: pl.DataFrame,
+    meetings: Sequence[FomcMeeting] = (),
 ) -> tuple[pl.DataFrame, set[str]]:
-    """Stored events with a batch's items (feeds unioned, first sighting kept) and decisions."""
+    """Stored events with a batch's items (feeds unioned, first sighting kept) and decisions; a
+    statement page no feed listed becomes an event of its own, dated by its meeting."""
     if events.is_empty() and decided.is_empty():
         return stored, set()
+    known = stored.select("event_id")
+    if not events.is_empty():
+        known = pl.concat([known, events.select("event_id")])
+    unlisted = decided.join(known, on="event_id", how="anti").unique("event_id")
+    if not unlisted.is_empty():
+        pages = _page_events(unlisted, meetings)
+        events = pages if events.is_empty() else pl.concat([events, pages.select(events.columns)])
     added = set()
     if not events.is_empty():
         fresh = events.join(stored.select("event_id"), on="event_id", how="anti")
@@ -268,7 +362,7 @@ def fold_events(
         )
         fresh = fresh.with_columns(
             statements.alias("is_fomc_statement"),
-            # a statement is released on its meeting's last day (14:00 ET)
+            # a statement is released on its meeting's last day; the page's date wins below
             pl.when(statements)
             .then(pl.col("published_at").dt.convert_time_zone(NY.key).dt.date())
             .alias("meeting_date"),
@@ -281,22 +375,73 @@ def fold_events(
         stored = stored.update(grown, on="event_id")
         stored = pl.concat([stored, POLICY_EVENTS.conform(fresh)])
     if not decided.is_empty():
-        stored = stored.drop(_DECISION).join(
-            pl.concat(
-                [
-                    stored.select("event_id", *_DECISION).join(
-                        decided.select("event_id"), on="event_id", how="anti"
-                    ),
-                    decided,
-                ]
-            ),
-            on="event_id",
-            how="left",
+        pages = decided.unique("event_id", keep="last").select(
+            "event_id", *_DECISION, "page_day", pl.lit(True).alias("paged")
         )
-    return POLICY_EVENTS.conform(stored), added
+        stored = stored.join(pages, on="event_id", how="left", suffix="_page")
+        paged = pl.col("paged").fill_null(False)
+        stored = stored.with_columns(
+            pl.coalesce("page_day", "meeting_date").alias("meeting_date"),
+            *[
+                pl.when(paged).then(pl.col(f"{c}_page")).otherwise(pl.col(c)).alias(c)
+                for c in _DECISION
+            ],
+        ).drop("page_day", "paged", *[f"{c}_page" for c in _DECISION])
+    return POLICY_EVENTS.conform(_derive_changes(POLICY_EVENTS.conform(stored))), added
 
 
-_DECISION = ["target_low", "target_high", "change_bps", "action", "dissents"]
+def _page_events(pages: pl.DataFrame, meetings: Sequence[FomcMeeting]) -> pl.DataFrame:
+    """Events for statement pages fetched by address: released at their meeting's statement
+    time (14:00 ET where the calendar does not know the day)."""
+    released = {m.end: m.statement_at for m in meetings if m.statement_at is not None}
+    rows = []
+    for page in pages.iter_rows(named=True):
+        day = page["page_day"]
+        at = released.get(day) or dt.datetime.combine(day, dt.time(14), tzinfo=NY)
+        rows.append(
+            {
+                "event_id": page["event_id"],
+                "published_at": at.astimezone(dt.UTC),
+                "title": page["page_title"] or "FOMC statement",
+                "url": page["url"],
+                "category": "Monetary Policy",
+                "feeds": [],
+                "fetched_at": page["fetched_at"],
+            }
+        )
+    schema = {c: POLICY_EVENTS.schema[c] for c in rows[0]}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _derive_changes(events: pl.DataFrame) -> pl.DataFrame:
+    """Fill the size of the moves the statements do not state from the previous decision: the
+    shipped history, with the decisions read from stored pages."""
+    statements = events.filter(
+        pl.col("is_fomc_statement")
+        & pl.col("target_high").is_not_null()
+        & pl.col("meeting_date").is_not_null()
+    )
+    todo = statements.filter(pl.col("change_bps").is_null())
+    if todo.is_empty():
+        return events
+    history = merged_history(statements.select("meeting_date", "target_low", "target_high").rows())
+    rows = []
+    for event, day, low, high, action in todo.select(
+        "event_id", "meeting_date", "target_low", "target_high", "action"
+    ).iter_rows():
+        derived = with_history(Decision(low, high, None, action), day, history)
+        rows.append((event, derived.change_bps, derived.change_source, derived.action))
+    filled = pl.DataFrame(
+        rows,
+        schema={
+            "event_id": pl.String,
+            "change_bps": pl.Int64,
+            "change_source": pl.String,
+            "action": pl.String,
+        },
+        orient="row",
+    )
+    return events.update(filled, on="event_id")
 
 
 def meetings_table(meetings: Sequence[FomcMeeting]) -> pl.DataFrame:

@@ -62,9 +62,11 @@ POLICY_EVENTS_SCHEMA = contract_schema(
         "target_low": [pa.Check.in_range(0.0, 25.0, error="implausible target")],
         "target_high": [pa.Check.in_range(0.0, 25.0, error="implausible target")],
         "change_bps": [pa.Check.in_range(-500, 500, error="implausible change")],
+        "change_source": [pa.Check.isin(["stated", "derived"], error="unknown change source")],
     },
     nullable=[
-        *["meeting_date", "target_low", "target_high", "change_bps", "action", "dissents"],
+        *["meeting_date", "target_low", "target_high", "change_bps", "change_source"],
+        *["action", "dissents"],
         "category",
     ],  # the decision columns are for FOMC statements only
     unique=["event_id"],

@@ -243,3 +243,48 @@ def test_parse_fed_press_reads_decisions_from_pages_beside_the_feed(tmp_path):
     decided = [e for e in events if e["action"]]
     assert [(e["url"], e["change_bps"], e["target_high"]) for e in decided] == [(page, -25, 3.75)]
     assert sum(e["is_fomc_statement"] for e in events) > 1  # older ones without a page beside
+
+
+def test_parse_fed_press_reads_one_statement_page(tmp_path):
+    from finlake_tests.unit.test_fed_statements import HIKE_2022_06_15, RANGE_2008_12_16
+
+    page = tmp_path / "monetary20220615a.htm"
+    page.write_bytes(HIKE_2022_06_15)
+    doc, rejected = _parse_json("fed-press", str(page))
+    [decision] = doc["fomc_decision"]
+    assert rejected == ""
+    assert decision == {
+        "meeting_date": "2022-06-15",  # read from the page
+        "title": "Federal Reserve issues FOMC statement",
+        "target_low": 1.5,
+        "target_high": 1.75,
+        "action": "hike",
+        "change_bps": 75,  # the page gives only the range: the shipped history gives 0.75-1.00
+        "change_source": "derived",
+        "dissents": ["Esther L. George"],
+        "dissent_preferences": [
+            "preferred at this meeting to raise the target range for the federal funds rate by "
+            "0.5 percentage point to 1-1/4 percent to 1-1/2 percent"
+        ],
+    }
+    floor = tmp_path / "statement.htm"
+    floor.write_bytes(RANGE_2008_12_16)
+    [established] = _parse_json("fed-press", str(floor))[0]["fomc_decision"]
+    assert (established["action"], established["change_bps"]) == ("cut", -75)
+    other = tmp_path / "minutes.htm"
+    other.write_bytes(b"<!DOCTYPE html><html><head><title>Minutes</title></head><body></body>")
+    refused = CliRunner().invoke(main, ["parse", "fed-press", str(other)])
+    assert refused.exit_code != 0 and "not an FOMC statement page" in refused.output
+
+
+def test_parse_fed_press_refuses_a_feed_that_is_not_the_feds(realdata):
+    bls = CliRunner().invoke(
+        main, ["parse", "fed-press", str(realdata / "rss/bls_latest_2026-06-13.rss")]
+    )
+    assert bls.exit_code != 0
+    assert "not a Federal Reserve feed" in bls.output and "www.bls.gov" in bls.output
+    fed = realdata / "rss/federalreserve_press_all_2026-06-13_trimmed.xml"
+    doc, _ = _parse_json("fed-press", str(fed))
+    assert doc["policy_events"] and all(
+        e["url"].startswith("https://www.federalreserve.gov/") for e in doc["policy_events"]
+    )

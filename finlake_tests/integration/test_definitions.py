@@ -51,7 +51,12 @@ def test_definitions_load(definitions):
     assert {"universe_coverage", "unique_ticker_date", "freshness"} <= checks
     assert {"one_row_per_story", "dated_by_their_feed"} <= checks
     assert {"one_value_per_vintage_day", "series_are_current"} <= checks
-    assert {"statements_have_decisions", "statements_match_meetings"} <= checks
+    assert {
+        "statements_have_decisions",
+        "statements_match_meetings",
+        "decisions_match_history",
+        "statements_cover_meetings",
+    } <= checks
     assert definitions.resolve_sensor_def("fed_monetary_feed").minimum_interval_seconds >= 300
     assert definitions.resolve_schedule_def("macro_daily").cron_schedule == "0 9 * * *"
 

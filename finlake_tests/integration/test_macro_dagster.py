@@ -15,6 +15,7 @@ from finlake.defs.policy.assets import FOMC_MEETINGS_KEY, POLICY_EVENTS_KEY
 from finlake.defs.resources import FinlakeResource
 from finlake.instance import instance_for
 from finlake.settings import Settings
+from finlake.sources.fed.meetings import load_meetings
 
 NOW = dt.datetime(2025, 12, 10, 19, 30, tzinfo=dt.UTC)  # half an hour after an FOMC statement
 SERIES = ["GDP", "UNRATE", "DGS10", "DGS2", "T10Y2Y", "ICSA"]
@@ -95,6 +96,8 @@ def test_policy_job_parses_decisions_and_the_calendar(home, instance):
     assert checks == {
         "statements_have_decisions": True,
         "statements_match_meetings": True,
+        "decisions_match_history": True,
+        "statements_cover_meetings": True,
         "nothing_quarantined": True,
     }
     for key in (POLICY_EVENTS_KEY, FOMC_MEETINGS_KEY):
@@ -104,6 +107,24 @@ def test_policy_job_parses_decisions_and_the_calendar(home, instance):
     assert (december["action"], december["change_bps"]) == ("cut", -25)
     assert (december["target_low"], december["target_high"]) == (3.5, 3.75)
     assert set(statements["action"]) <= {"hike", "cut", "hold"}
+    # every statement since 2008 fetched by its address, though the feeds list only the latest
+    past = [
+        m.end
+        for m in load_meetings()
+        if m.statement_at and m.statement_at <= NOW and m.end.year >= 2008
+    ]
+    assert sorted(statements["meeting_date"]) == past and len(past) == 147
+    assert statements["change_bps"].null_count() == 0
+    hikes = statements.filter(pl.col("meeting_date").dt.year() == 2022, pl.col("change_bps") > 0)
+    assert hikes.sort("meeting_date")["change_bps"].to_list() == [25, 50, 75, 75, 75, 75, 50]
+    assert set(hikes["change_source"]) == {"derived"}  # 2022's statements give only the range
+    floor = statements.filter(pl.col("meeting_date") == dt.date(2008, 12, 16)).row(0, named=True)
+    assert (floor["action"], floor["change_bps"], floor["target_high"]) == ("cut", -75, 0.25)
+    unscheduled = statements.filter(pl.col("meeting_date") == dt.date(2020, 3, 15)).row(
+        0, named=True
+    )
+    assert unscheduled["published_at"] == dt.datetime(2020, 3, 15, 21, tzinfo=dt.UTC)  # 17:00 EDT
+    assert unscheduled["change_bps"] == -100 and unscheduled["feeds"] == []
     everything = finlake.policy_events()
     assert everything.height > statements.height and everything["event_id"].is_unique().all()
     meetings = finlake.sql("SELECT * FROM fomc_meetings WHERE year = 2025")

@@ -11,7 +11,13 @@ import datetime as dt
 
 import pytest
 
-from finlake.sources.fed.statements import Decision, is_statement_title, parse_statement
+from finlake.sources.fed.decisions import load_decisions, with_history
+from finlake.sources.fed.statements import (
+    Decision,
+    is_statement_title,
+    parse_statement,
+    statement_day,
+)
 from finlake.sources.news import sample
 from finlake.sources.news.sample import SampleNews
 
@@ -254,16 +260,25 @@ QUARTER = "preferred to lower the target range for the federal funds rate by 1/4
 @pytest.mark.parametrize(
     ("page", "expected"),
     [
-        (CUT_2024_12_18, Decision(4.25, 4.5, -25, "cut", ("Beth M. Hammack",), (HAMMACK,))),
+        (
+            CUT_2024_12_18,
+            Decision(4.25, 4.5, -25, "cut", ("Beth M. Hammack",), (HAMMACK,), "stated"),
+        ),
         (
             CUT_2024_09_18,
             Decision(
-                4.75, 5.0, -50, "cut", ("Michelle W. Bowman",), (f"{QUARTER} at this meeting",)
+                4.75,
+                5.0,
+                -50,
+                "cut",
+                ("Michelle W. Bowman",),
+                (f"{QUARTER} at this meeting",),
+                "stated",
             ),
         ),
         (HIKE_2022_07_27, Decision(2.25, 2.5, None, "hike")),  # no "by": the size is not stated
-        (HOLD_2023_09_20, Decision(5.25, 5.5, 0, "hold")),
-        (CUT_2020_03_03, Decision(1.0, 1.25, -50, "cut")),
+        (HOLD_2023_09_20, Decision(5.25, 5.5, 0, "hold", change_source="stated")),
+        (CUT_2020_03_03, Decision(1.0, 1.25, -50, "cut", change_source="stated")),
         (RANGE_2008_12_16, Decision(0.0, 0.25, None, None)),  # established, not moved
     ],
 )
@@ -298,6 +313,7 @@ def test_single_target_statements_in_the_old_layout():
         3.5, 3.5, -75, "cut", ("William Poole",),
         ("did not believe that current conditions justified policy action before the regularly "
          "scheduled meeting next week",),
+        "stated",
     )  # fmt: skip
     march = parse_statement(old_page("March 18, 2008", *SINGLE_2008_03_18))
     assert (march.target_low, march.change_bps) == (2.25, -75)
@@ -402,7 +418,7 @@ def test_pages_that_state_no_decision():
     plain = b"<html><body><td>The Committee decided to maintain the target range for the\n" + (
         b"federal funds rate at 5-1/4 to 5-1/2 percent.\n\nVoting for were all.</td></body></html>"
     )
-    assert parse_statement(plain) == Decision(5.25, 5.5, 0, "hold")  # no <p> at all
+    assert parse_statement(plain) == Decision(5.25, 5.5, 0, "hold", change_source="stated")
 
 
 def test_statement_titles():
@@ -425,8 +441,9 @@ AS_OF = dt.datetime(2026, 6, 13, 12, tzinfo=dt.UTC)
 
 def test_the_sample_statement_pages_round_trip_to_the_sample_decisions():
     news = SampleNews(AS_OF)
-    checked = dissented = 0
-    for year in range(2005, 2027):
+    history = {d.day: d for d in load_decisions()}
+    checked = dissented = real = 0
+    for year in range(2005, 2028):
         meetings = {m.day: m for m in sample._fomc(year)}
         for story in sample._fed_year(year):
             if not is_statement_title(story.title):
@@ -437,22 +454,45 @@ def test_the_sample_statement_pages_round_trip_to_the_sample_decisions():
                 continue
             assert response.status == 200, story.url
             m = meetings[story.at.astimezone(sample.NY).date()]
-            decision = parse_statement(response.body)
-            if m.day < dt.date(2008, 12, 16):  # single targets: the upper bound of the world
-                expected = (m.lower + 0.25, m.lower + 0.25, m.change)
-            else:
-                established = m.day == dt.date(2008, 12, 16)
-                expected = (m.lower, m.lower + 0.25, None if established else m.change)
-            assert (decision.target_low, decision.target_high, decision.change_bps) == expected
-            if decision.change_bps is not None:
-                action = "hike" if m.change > 0 else "cut" if m.change < 0 else "hold"
-                assert decision.action == action
+            assert statement_day(response.body) == m.day
+            decision = with_history(parse_statement(response.body), m.day)
+            assert (decision.target_low, decision.target_high) == (m.low, m.high)
+            if m.day in history:  # the real record, served as it was decided
+                assert m.real and (m.low, m.high) == (
+                    history[m.day].target_low, history[m.day].target_high,
+                )  # fmt: skip
+                assert decision.change_bps == m.change, m.day
+                real += 1
+            action = "hike" if m.change > 0 else "cut" if m.change < 0 else "hold"
+            assert decision.action == action
             _, against, preference = sample._votes(m)
             assert decision.dissents == against
             assert decision.dissent_preferences == (preference,) * len(against)
+            page = response.body.decode()
+            assert "finlake sample world" in page and "votes are synthetic" in page
+            assert ("the real record" in page) == m.real
             checked += 1
             dissented += bool(against)
-    assert checked > 160 and 0.1 < dissented / checked < 0.3
+    assert real == len(history) - 1  # every shipped decision but 2007's, the base
+    # and March and April 2026, drawn after the history
+    assert checked == real + 2 and 0.1 < dissented / checked < 0.3
+    assert not sample._fomc(2007)  # no statements before the shipped history
+
+
+def test_the_sample_serves_the_real_intermeeting_moves_and_no_invented_cut():
+    moves = {m.day: m for year in (2008, 2020) for m in sample._fomc(year)}
+    for day, at, change in (
+        (dt.date(2008, 1, 22), "08:30", -75),
+        (dt.date(2008, 10, 8), "07:00", -50),
+        (dt.date(2020, 3, 3), "10:00", -50),
+        (dt.date(2020, 3, 15), "17:00", -100),
+    ):
+        assert moves[day].unscheduled and moves[day].change == change
+        assert f"{moves[day].at:%H:%M}" == at
+    assert dt.date(2020, 3, 18) not in moves  # the cancelled meeting has no statement
+    assert moves[dt.date(2020, 4, 29)].change == 0  # no 150 bp cut folded into April
+    hikes = [m.change for m in sample._fomc(2022) if m.change]
+    assert hikes == [25, 50, 75, 75, 75, 75, 50]
 
 
 def test_the_sample_serves_real_meeting_days_and_nothing_else():
@@ -473,3 +513,65 @@ def test_the_sample_serves_real_meeting_days_and_nothing_else():
         "https://www.federalreserve.gov/monetarypolicy/fomccalendars.htm",
     ):
         assert news.get(url).status == 404, url
+
+
+# https://www.federalreserve.gov/newsevents/pressreleases/monetary20110809a.htm: names separated
+# by semicolons
+SEMICOLONS_2011_08_09 = (
+    "Voting against the action were: Richard W. Fisher; Narayana Kocherlakota; and Charles I. "
+    "Plosser, who would have preferred to continue to describe economic conditions as likely to "
+    "warrant exceptionally low levels for the federal funds rate for an extended period."
+)
+# 2010 (monetary20100127a.htm and the following meetings): "the policy action"
+POLICY_ACTION_2010 = (
+    "Voting against the policy action was Thomas M. Hoenig, who believed that continuing to "
+    "express the expectation of exceptionally low levels of the federal funds rate for an "
+    "extended period was no longer warranted."
+)
+# the 2026 wording as quoted in the audit (its preference clause was not quoted; a neutral
+# placeholder stands in for it)
+MONETARY_POLICY_ACTION_2026 = (
+    "Voting against the monetary policy action were Beth M. Hammack, Neel Kashkari, and Lorie K. "
+    "Logan, who preferred a different action at this meeting."
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        (SEMICOLONS_2011_08_09,
+         ("Richard W. Fisher", "Narayana Kocherlakota", "Charles I. Plosser")),
+        (POLICY_ACTION_2010, ("Thomas M. Hoenig",)),
+        (MONETARY_POLICY_ACTION_2026, ("Beth M. Hammack", "Neel Kashkari", "Lorie K. Logan")),
+        ("Voting against was Richard W. Fisher, who preferred no change in the target for the "
+         "federal funds rate at this meeting.", ("Richard W. Fisher",)),  # 2008-01-30
+        ("Voting against this action were Stephen I. Miran and Christopher J. Waller, who "
+         "preferred to lower the target range for the federal funds rate by 1/4 percentage "
+         "point at this meeting.", ("Stephen I. Miran", "Christopher J. Waller")),  # 2026-01-28
+    ],
+)  # fmt: skip
+def test_dissent_wordings_since_2008(sentence, names):
+    page = modern_page("Someday", "For immediate release", "Voting for were all.", sentence)
+    assert parse_statement(page).dissents == names
+
+
+def test_the_size_of_a_move_comes_from_the_previous_decision_when_unstated():
+    hike = with_history(parse_statement(HIKE_2022_06_15), dt.date(2022, 6, 15))
+    assert (hike.change_bps, hike.change_source, hike.action) == (75, "derived", "hike")
+    july = with_history(parse_statement(HIKE_2022_07_27), statement_day(HIKE_2022_07_27))
+    assert (july.change_bps, july.change_source) == (75, "derived")
+    stated = with_history(parse_statement(CUT_2024_12_18), dt.date(2024, 12, 18))
+    assert (stated.change_bps, stated.change_source) == (-25, "stated")
+    # "establish a target range ... 0 to 1/4 percent" replaced a 1 percent target: a cut
+    floor = with_history(parse_statement(RANGE_2008_12_16), statement_day(RANGE_2008_12_16))
+    assert (floor.action, floor.change_bps, floor.change_source) == ("cut", -75, "derived")
+    # no date, no previous decision: nothing is guessed
+    assert with_history(parse_statement(HIKE_2022_07_27), None).change_bps is None
+    assert with_history(parse_statement(HIKE_2022_07_27), dt.date(2000, 1, 1)).change_bps is None
+
+
+def test_the_meeting_day_printed_on_the_page():
+    assert statement_day(CUT_2024_12_18) == dt.date(2024, 12, 18)
+    assert statement_day(CUT_2020_03_03) == dt.date(2020, 3, 3)  # "March 03, 2020"
+    assert statement_day(old_page("January 22, 2008", *SINGLE_2008_01_22)) == dt.date(2008, 1, 22)
+    assert statement_day(b"<html><body><p>no date</p></body></html>") is None

@@ -37,7 +37,8 @@ def fed_feeds(finlake: FinlakeResource) -> list:
     kinds={"parquet", "python"},
     description=(
         "The Fed's monetary-policy and all-press RSS feeds as received, plus the page of every "
-        "FOMC statement whose decision is not stored yet."
+        "FOMC statement whose decision is not stored yet: those the feeds list, and every "
+        "meeting's since 2008 by its address (fetched once)."
     ),
 )
 def fed_payloads(
@@ -50,6 +51,7 @@ def fed_payloads(
             finlake.news_transport(clock),
             finlake.lake(),
             fed_feeds(finlake),
+            meetings=load_meetings(),
             clock=clock,
             run_id=context.run.run_id,
             live=finlake.source == "live",
@@ -84,10 +86,18 @@ def policy_events(
 ) -> dg.MaterializeResult:
     started = time.perf_counter()
     feeds = {f.name: f for f in finlake.news_feeds()}
-    report = build_policy_silver(finlake.lake(), feeds, run_id=context.run.run_id)
+    report = build_policy_silver(
+        finlake.lake(), feeds, run_id=context.run.run_id, meetings=load_meetings()
+    )
     log_quarantine(context, report.rejected, POLICY_EVENTS.name)
     decisions = report.new.filter(pl.col("is_fomc_statement")).select(
-        "meeting_date", "action", "change_bps", "target_low", "target_high", "dissents"
+        "meeting_date",
+        "action",
+        "change_bps",
+        "change_source",
+        "target_low",
+        "target_high",
+        "dissents",
     )
     return dg.MaterializeResult(
         metadata=frame_metadata(

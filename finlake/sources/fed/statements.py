@@ -11,6 +11,7 @@ points to 1-1/2 percent"). Whatever the text does not state stays None: nothing 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -42,11 +43,18 @@ _ACTIONS = {
     **dict.fromkeys(("lower", "reduce", "decrease"), "cut"),
     **dict.fromkeys(("maintain", "keep", "leave"), "hold"),
 }
-_AGAINST = re.compile(r"\bVoting\s+against(?:\s+(?:the|this)\s+action)?\s+(?:was|were)\s*:?\s*")
+# "Voting against was" (2008), "... the action was/were" (2008-2018, with a colon in some),
+# "... the policy action was" (2010), "... this action was/were" (2019-), "... the monetary
+# policy action were" (2026)
+_AGAINST = re.compile(
+    r"\bVoting\s+against(?:\s+(?:the|this)(?:\s+(?:FOMC|monetary))?(?:\s+policy)?\s+action)?"
+    r"\s+(?:was|were)\s*:?\s*"
+)
 _WHO = re.compile(r",?\s+(?:each\s+of\s+whom|who)\s+")
 _NAME = r"[A-Z][A-Za-z'’-]+(?:\s+(?:[A-Z]\.|[A-Z][A-Za-z'’-]+|de|van|von|der))+(?:,\s+(?:Jr|Sr)\.)?"
-_NAMES = re.compile(rf"{_NAME}(?:(?:,\s+(?:and\s+)?|\s+and\s+){_NAME})*")
-_NAME_SPLIT = re.compile(r",?\s+and\s+|,\s+(?!(?:Jr|Sr)\.)")
+# "A, B, and C" or, as in 2011, "A; B; and C"
+_NAMES = re.compile(rf"{_NAME}(?:(?:[,;]\s+(?:and\s+)?|\s+and\s+){_NAME})*")
+_NAME_SPLIT = re.compile(r"[,;]?\s+and\s+|;\s+|,\s+(?!(?:Jr|Sr)\.)")
 _SEPARATOR = re.compile(r"[;,]\s+(?:and\s+)?")
 _SENTENCE_END = re.compile(r"\.(?=\s+[A-Z]|\s*$)")
 _CHARACTERS = str.maketrans({"\u00a0": " ", **dict.fromkeys("\u2010\u2011\u2013\u2212", "-")})
@@ -61,6 +69,7 @@ class Decision:
     action: str | None  # "hike" | "cut" | "hold"
     dissents: tuple[str, ...] = ()  # names, in the statement's order
     dissent_preferences: tuple[str, ...] = ()  # what each dissenter preferred ("" if unstated)
+    change_source: str | None = None  # "stated" in the text, "derived" from the previous target
 
 
 def is_statement_title(title: str) -> bool:
@@ -85,19 +94,61 @@ def parse_statement(html: bytes) -> Decision:
         low = high = _number(match["target"])
         action = _ACTIONS[match["verb"].lower()]
         change = _change(action, None, match["bps"])
-    return Decision(low, high, change, action, names, preferences)
+    source = None if change is None else "stated"
+    return Decision(low, high, change, action, names, preferences, source)
 
 
-def _paragraphs(html: bytes) -> list[str]:
-    """The statement's paragraphs, whitespace and dashes normalised; the article if marked."""
+_MONTH_DAY_YEAR = re.compile(r"\b([A-Z][a-z]+ \d{1,2}, \d{4})\b")
+
+
+def statement_day(html: bytes) -> dt.date | None:
+    """The release date printed on the page (the decision day), None if the page has none:
+    <p class="article__time"> on today's pages, "Release Date: ..." on the old site's."""
+    root = _root(html)
+    if root is None:
+        return None
+    for xpath in ('//p[@class="article__time"]', '//p[@class="pressdate"]'):
+        for node in root.xpath(xpath):
+            if match := _MONTH_DAY_YEAR.search(_clean(node.text_content())):
+                try:
+                    return dt.datetime.strptime(match[1], "%B %d, %Y").date()
+                except ValueError:
+                    continue
+    return None
+
+
+def statement_heading(html: bytes) -> str | None:
+    """The release's title: the page heading, else the <title> without the site's prefix."""
+    root = _root(html)
+    if root is None:
+        return None
+    for node in root.xpath('//h3[@class="title"]') + root.xpath("//title"):
+        text = re.sub(
+            r"^(?:Federal Reserve Board|FRB: Press Release)\s*-+\s*",
+            "",
+            _clean(node.text_content()),
+        )
+        if text:
+            return text
+    return None
+
+
+def _root(html: bytes) -> lxml.html.HtmlElement | None:
     try:
         html.decode("utf-8")
         encoding = "utf-8"  # the Fed's pages; lxml alone would read undeclared bytes as latin-1
     except UnicodeDecodeError:
         encoding = "cp1252"
     try:
-        root = lxml.html.fromstring(html, parser=lxml.html.HTMLParser(encoding=encoding))
+        return lxml.html.fromstring(html, parser=lxml.html.HTMLParser(encoding=encoding))
     except (etree.ParserError, ValueError):
+        return None
+
+
+def _paragraphs(html: bytes) -> list[str]:
+    """The statement's paragraphs, whitespace and dashes normalised; the article if marked."""
+    root = _root(html)
+    if root is None:
         return []
     body = next(
         (found[0] for xpath in ('//div[@id="article"]', "//body") if (found := root.xpath(xpath))),

@@ -34,6 +34,7 @@ from html import escape
 from urllib.parse import parse_qs, quote, urlsplit
 
 from finlake.calendar import NY, edgar, nyse
+from finlake.sources.fed.decisions import load_decisions
 from finlake.sources.fed.meetings import FomcMeeting, load_meetings
 from finlake.sources.news.client import FeedResponse
 from finlake.sources.news.feeds import DEFAULT_FEEDS, load_feeds
@@ -1040,7 +1041,7 @@ def _macro_headlines(day: dt.date, rng: random.Random) -> list[tuple[str, dt.dat
                 title = f"Fed cuts interest rates by {_bps_words(-bps)} as economy cools"
             else:
                 title = f"Fed holds rates steady; {_chair(day)} says policy is well positioned"
-            summary = f"The Federal Reserve set its target range at {meeting.range_text}."
+            summary = f"The Federal Reserve set its federal funds target at {meeting.range_text}."
             out.append(("fomc", _et(day, 14 * 3600), title, summary))
         if meeting.minutes == day:
             title = "Fed minutes show officials divided over the path for interest rates"
@@ -1247,20 +1248,29 @@ def _yahoo_day(ticker: str, name: str, day: dt.date) -> tuple[_Story, ...]:
 
 @dataclass(frozen=True)
 class _Meeting:
-    day: dt.date  # second day, statement at 14:00 ET
-    minutes: dt.date  # three weeks later
-    change: int  # basis points
-    lower: float  # target range lower bound after the decision
+    day: dt.date  # the decision day: the statement comes out on it
+    at: dt.datetime  # the statement's release (ET)
+    change: int  # basis points, on the upper bound
+    low: float  # the target after the decision (low == high: a single target, before 2008-12-16)
+    high: float
     projections: bool
     first: dt.date  # first day (the same day for a one-day meeting)
+    unscheduled: bool = False  # an intermeeting action: no projections, no minutes of its own
+    real: bool = True  # the decision is the real record; False: drawn after the shipped history
+
+    @property
+    def minutes(self) -> dt.date:
+        return self.day + dt.timedelta(days=21)
 
     @property
     def range_text(self) -> str:
-        return _range_text(self.lower)
+        return _range_text(self.low, self.high)
 
 
-def _range_text(lower: float) -> str:
-    return f"{_fraction(lower)} to {_fraction(lower + 0.25)} percent"
+def _range_text(low: float, high: float) -> str:
+    if low == high:
+        return f"{_fraction(high)} percent"
+    return f"{_fraction(low)} to {_fraction(high)} percent"
 
 
 def _fraction(x: float) -> str:
@@ -1271,39 +1281,29 @@ def _fraction(x: float) -> str:
     return f"{whole}-{frac}" if frac else str(whole)
 
 
-# (year, meeting) -> bps, the real path with intermeeting moves folded into the next scheduled
-# meeting (2020's March cuts land on April 29); the lower bound starts at 2.0, so the upper bound
-# is the single target before December 2008. Later years are drawn.
-_RATE_PATH = {
-    **{(2005, m): 25 for m in range(8)}, **{(2006, m): 25 for m in range(4)},
-    (2007, 5): -50, (2007, 6): -25, (2007, 7): -25,
-    (2008, 0): -125, (2008, 1): -75, (2008, 2): -25, (2008, 6): -100, (2008, 7): -75,
-    (2015, 7): 25, (2016, 7): 25, (2017, 1): 25, (2017, 3): 25, (2017, 7): 25,
-    (2018, 1): 25, (2018, 3): 25, (2018, 5): 25, (2018, 7): 25,
-    (2019, 4): -25, (2019, 5): -25, (2019, 6): -25, (2020, 1): -150,
-    (2022, 1): 25, (2022, 2): 50, (2022, 3): 75, (2022, 4): 75, (2022, 5): 75, (2022, 6): 75,
-    (2022, 7): 50, (2023, 0): 25, (2023, 1): 25, (2023, 2): 25, (2023, 4): 25,
-    (2024, 5): -50, (2024, 6): -25, (2024, 7): -25, (2025, 5): -25, (2025, 6): -25, (2025, 7): -25,
-}  # fmt: skip
+_FOMC_FROM = 2008  # the first year of the shipped decision history (fomc_decisions.csv)
 
 
 @cache
 def _real_fomc() -> dict[int, dict[dt.date, FomcMeeting]]:
-    """The real scheduled meetings that took place, by year and decision day."""
+    """The real meetings that took place (scheduled and unscheduled), by year and decision day."""
     out: dict[int, dict[dt.date, FomcMeeting]] = {}
     for m in load_meetings():
-        if not (m.unscheduled or m.cancelled):
+        if not m.cancelled:
             out.setdefault(m.year, {})[m.end] = m
     return out
 
 
-def _fomc_days(year: int) -> list[dt.date]:
-    """The real decision days where the calendar covers the year, else eight second days on
-    the Fed's usual rhythm."""
+def _fomc_days(year: int) -> list[tuple[dt.date, dt.date, dt.datetime, bool, bool]]:
+    """(first day, decision day, release, projections, unscheduled) of the year's meetings: the
+    real calendar where it covers the year, else eight meetings on the Fed's usual rhythm."""
     if year in _real_fomc():
-        return sorted(_real_fomc()[year])
+        return [
+            (m.start, m.end, m.statement_at, m.projections, m.unscheduled)
+            for _, m in sorted(_real_fomc()[year].items())
+        ]
     wed = 2
-    return [
+    days = [
         nth_weekday(year, 1, -1, wed),
         nth_weekday(year, 3, 3, wed),
         weekday_on_or_after(dt.date(year, 4, 25), wed),
@@ -1313,26 +1313,35 @@ def _fomc_days(year: int) -> list[dt.date]:
         weekday_on_or_after(dt.date(year, 10, 28), wed),
         weekday_on_or_after(dt.date(year, 12, 9), wed),
     ]
+    return [
+        (d - dt.timedelta(days=1), d, _et(d, 14 * 3600), n in (1, 3, 5, 7), False)
+        for n, d in enumerate(days)
+    ]
 
 
 @lru_cache(maxsize=64)
 def _fomc(year: int) -> tuple[_Meeting, ...]:
-    if year < WORLD_START.year:
+    """The year's decisions: the real record through the last shipped decision, then drawn (a
+    hold most of the time, a quarter point either way otherwise)."""
+    if year < _FOMC_FROM:
         return ()
-    lower = _fomc(year - 1)[-1].lower if year > WORLD_START.year else 2.0
+    history = load_decisions()
+    real = {d.day: d for d in history}
+    before = _fomc(year - 1)[-1] if year > _FOMC_FROM else None
+    low, high = (
+        (before.low, before.high) if before else (history[0].target_low, history[0].target_high)
+    )
     rng = _rng("fomc", year)
-    real = _real_fomc().get(year, {})
     out = []
-    for m, day in enumerate(_fomc_days(year)):
-        if year <= 2025:
-            change = _RATE_PATH.get((year, m), 0)
+    for first, day, at, projections, unscheduled in _fomc_days(year):
+        if day <= history[-1].day:
+            decided = real[day]  # a test keeps the history and the calendar in step
+            change = round((decided.target_high - high) * 100)
+            low, high, drawn = decided.target_low, decided.target_high, False
         else:
-            change = rng.choice((0, 0, 0, 0, 0, 0, -25, 25))
-            change = max(change, -int(lower * 100))
-        lower = round(lower + change / 100, 2)
-        first = real[day].start if day in real else day - dt.timedelta(days=1)
-        projections = real[day].projections if day in real else m in (1, 3, 5, 7)
-        out.append(_Meeting(day, day + dt.timedelta(days=21), change, lower, projections, first))
+            change = max(rng.choice((0, 0, 0, 0, 0, 0, -25, 25)), -round(low * 100))
+            low, high, drawn = round(low + change / 100, 2), round(high + change / 100, 2), True
+        out.append(_Meeting(day, at, change, low, high, projections, first, unscheduled, not drawn))
     return tuple(out)
 
 
@@ -1398,13 +1407,15 @@ def _fed_year(year: int) -> tuple[_Story, ...]:
     rng = _rng("fed", year)
     drafts: list[tuple[dt.datetime, str, str]] = []  # (at, kind, title)
     for m in _fomc(year):
-        drafts.append((_et(m.day, 14 * 3600), "monetary", _STATEMENT_TITLE))
+        drafts.append((m.at.astimezone(dt.UTC), "monetary", _STATEMENT_TITLE))
+        if m.unscheduled:  # its minutes come with the next meeting's
+            continue
         if m.projections:
             title = (
                 "Federal Reserve Board and Federal Open Market Committee release economic "
                 f"projections from the {_span(m.first, m.day)} FOMC meeting"
             )
-            drafts.append((_et(m.day, 14 * 3600 + 1), "monetary", title))
+            drafts.append((m.at.astimezone(dt.UTC) + dt.timedelta(seconds=1), "monetary", title))
         title = f"Minutes of the Federal Open Market Committee, {_span(m.first, m.day)}, {year}"
         drafts.append((_et(m.minutes, 14 * 3600), "monetary", title))
     for month in range(1, 13):
@@ -1499,24 +1510,25 @@ def _votes(m: _Meeting) -> tuple[tuple[str, ...], tuple[str, ...], str]:
 
 
 def _preference(m: _Meeting, rng: random.Random) -> str:
-    before = round(m.lower - m.change / 100, 2)
+    before = (round(m.low - m.change / 100, 2), round(m.high - m.change / 100, 2))
     if m.day <= _RANGE_START:
         if m.change:
             return "preferred no change in the federal funds rate target at this meeting"
         return "preferred an increase of 25 basis points in the federal funds rate target"
     quarter = "the target range for the federal funds rate by 1/4 percentage point at this meeting"
     if m.change == 0:
-        return f"preferred to {'lower' if before and rng.random() < 0.5 else 'raise'} {quarter}"
+        lower = before[0] and rng.random() < 0.5
+        return f"preferred to {'lower' if lower else 'raise'} {quarter}"
     if abs(m.change) > 25 and rng.random() < 0.5:
         return f"preferred to {'raise' if m.change > 0 else 'lower'} {quarter}"
-    target = _range_text(before)
+    target = _range_text(*before)
     return f"preferred to maintain the target range for the federal funds rate at {target}"
 
 
 def _decision(m: _Meeting) -> str:
     """The decision sentence in the wording of the meeting's era."""
     if m.day < _RANGE_START:
-        target = _fraction(m.lower + 0.25)
+        target = _fraction(m.high)
         if not m.change:
             return (
                 "The Federal Open Market Committee decided today to keep its target for the "
@@ -1543,10 +1555,16 @@ def _decision(m: _Meeting) -> str:
             f"federal funds rate at {m.range_text}."
         )
     size = abs(m.change)
+    verb = "raise" if m.change > 0 else "lower"
+    if m.day.year < 2024 and m.day != dt.date(2020, 3, 3):  # the real statements gave no size
+        return (
+            f"In support of these goals, the Committee decided to {verb} the target range for "
+            f"the federal funds rate to {m.range_text}."
+        )
     points = f"{_fraction(size / 100)} percentage point{'s' if size > 100 else ''}"
     return (
-        f"In support of its goals, the Committee decided to {'raise' if m.change > 0 else 'lower'} "
-        f"the target range for the federal funds rate by {points} to {m.range_text}."
+        f"In support of its goals, the Committee decided to {verb} the target range for the "
+        f"federal funds rate by {points} to {m.range_text}."
     )
 
 
@@ -1558,15 +1576,21 @@ def _voting(m: _Meeting) -> str:
     text = f"Voting for the {subject} {'; '.join(voters[:-1])}; and {voters[-1]}."
     if against:
         lead = "Voting against"
-        if m.day >= _RANGE_START:
-            lead += " this action" if m.day.year >= 2019 else " the action"
+        if m.day >= _RANGE_START:  # the wordings of the real statements, by era
+            lead += (
+                " the monetary policy action"
+                if m.day.year >= 2026
+                else " this action"
+                if m.day.year >= 2019
+                else " the action"
+            )
         verb = "were" if len(against) > 1 else "was"
         text += f" {lead} {verb} {' and '.join(against)}, who {preference}."
     return text
 
 
 def _statement_page(m: _Meeting) -> bytes:
-    at = _et(m.day, 14 * 3600).astimezone(NY)
+    at = m.at.astimezone(NY)
     date = f"{m.day:%B %d, %Y}"
     outlook = _OUTLOOKS[_rng("fomc-outlook", m.day).randrange(3)]
     if m.change:  # a move follows a strong or a softening economy
@@ -1606,10 +1630,19 @@ def _statement_page(m: _Meeting) -> bytes:
             f"Implementation Note issued {date}</a></p>\n"
         )
     release = "For immediate release"
-    if m.day >= dt.date(2013, 3, 20):  # statements at 2 p.m. since then
-        release = f"For release at 2:00 p.m. {at:%Z}"
+    if m.day >= dt.date(2013, 3, 20) or m.unscheduled:  # a stated time since then
+        release = f"For release at {at:%-I:%M} {'a.m.' if at.hour < 12 else 'p.m.'} {at:%Z}"
+    made_up = (
+        "the wording and the votes are" if m.real else "the decision, its wording and votes are"
+    )
+    origin = (
+        "finlake sample world: "
+        + ("the decision is the real record (fomc_decisions.csv); " if m.real else "")
+        + f"{made_up} synthetic"
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="generator" content="{origin}">\n'
         f"<title>Federal Reserve Board - {_STATEMENT_TITLE}</title>\n</head>\n<body>\n"
         '<div id="content" class="container container__main" role="main">\n'
         '<div class="row">\n<div id="article">\n'
