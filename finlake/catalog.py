@@ -126,8 +126,7 @@ def dataset_view_sql(ds: Dataset, lake: Lake) -> tuple[str, bool]:
         f"'{c}': {duckdb_type(ds.schema[c]) if c in ds.schema else 'VARCHAR'}" for c in hive_cols
     )
     options = f", hive_partitioning = true, hive_types = {{{hive_types}}}" if hive_cols else ""
-    if ds is QUARANTINE:  # files written before stored_row was added read it as null
-        options += ", union_by_name = true"
+    options += ", union_by_name = true"  # a column added later reads as null in older files
     source = f"read_parquet({sql_string(lake.file_pattern(ds))}{options})"
     select = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in cols)
     return f"SELECT {select} FROM {source}", True

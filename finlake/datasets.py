@@ -417,6 +417,8 @@ NEWS_ARTICLES = Dataset(
         "feed": pl.String,
         "authors": pl.List(pl.String),
         "tickers": pl.List(pl.String),
+        "mentioned_tickers": pl.List(pl.String),
+        "ciks": pl.List(pl.String),
         "sentiment_compound": pl.Float64,
         "sentiment_positive": pl.Float64,
         "sentiment_neutral": pl.Float64,
@@ -434,15 +436,20 @@ NEWS_ARTICLES = Dataset(
         "the polls: an hour's partition holds the stories first seen by that hour's poll."
     ),
     columns={
-        "article_id": "Hash of the canonical URL (no tracking parameters, scheme or www.); of "
-        "title, publisher and time for items without an article URL.",
+        "article_id": "Hash of the story's stable id: the accession number of an SEC filing (one "
+        "story however many CIKs list it), else the canonical URL (no tracking parameters, scheme "
+        "or www.); of title, publisher and time for items without an article URL.",
         "published_at": "UTC. Never later than fetched_at (see published_at_flag).",
         "published_at_flag": "Null when the item's own date was used; else updated, "
         "feed_updated, malformed, missing (the fetch time) or future (clamped to the fetch time).",
         "fetched_at": "When finlake first saw the story (UTC).",
         "feed": "The registry feed it was first seen in.",
-        "tickers": "Universe tickers the story is about: cashtags, exchange symbols, the feed's "
-        "own ticker, company names.",
+        "tickers": "Universe tickers the story is about (its subjects): cashtags, exchange "
+        "symbols, the feed's own ticker, company names in a subject's place.",
+        "mentioned_tickers": "Universe companies named only in a supporting role: a bank quoted "
+        "as analyst, an underwriter, a rival named for comparison. Not counted as the story's.",
+        "ciks": "SEC filings: every CIK the feed lists the filing under (filer or issuer and "
+        "reporting owners), 10 digits.",
         "sentiment_label": "positive / negative / neutral at compound +/-0.05.",
         "categories": "The feed's category (company, market, regulator, macro, filings) and the "
         "item's own categories.",

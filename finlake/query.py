@@ -112,7 +112,9 @@ def require_known(
 def _ticker_check(view: str, tickers: str | Sequence[str] | None) -> Known:
     """Tickers are known from the view, and from prices_daily (the universe that has data), so
     a universe ticker with no row in the view yet gives an empty answer, not an error."""
-    column = "unnest(tickers)" if view == "news_articles" else "ticker"
+    column = (
+        "unnest(list_concat(tickers, mentioned_tickers))" if view == "news_articles" else "ticker"
+    )
     listing = f"SELECT DISTINCT {column} FROM {view} UNION SELECT DISTINCT ticker FROM prices_daily"
     return ("ticker", _tickers(tickers), listing)
 
@@ -300,14 +302,18 @@ def news(
     label: str | None = None,
     category: str | None = None,
     text: str | None = None,
+    mentioned: bool = False,
     home: str | Path | None = None,
 ) -> pl.DataFrame:
     """Stories by ticker (any of), publication time window [start, end) in UTC (dates mean
-    midnight UTC), compound sentiment range, label, category and words in title or summary."""
+    midnight UTC), compound sentiment range, label, category and words in title or summary. A
+    ticker matches the stories about it; with `mentioned`, also those that only name it in a
+    supporting role (a quoted analyst, an underwriter, a rival)."""
     names = _tickers(tickers)
     query = """
         SELECT * FROM news_articles
-        WHERE (len($tickers) = 0 OR len(list_intersect(tickers, $tickers)) > 0)
+        WHERE (len($tickers) = 0 OR len(list_intersect(tickers, $tickers)) > 0
+               OR ($mentioned AND len(list_intersect(mentioned_tickers, $tickers)) > 0))
           AND ($start IS NULL OR published_at >= CAST($start AS TIMESTAMPTZ))
           AND ($end IS NULL OR published_at < CAST($end AS TIMESTAMPTZ))
           AND sentiment_compound >= coalesce($min_sentiment, -1.0)
@@ -326,6 +332,7 @@ def news(
         "label": label,
         "category": category,
         "text": text,
+        "mentioned": mentioned,
     }
     known = [
         _ticker_check("news_articles", names),

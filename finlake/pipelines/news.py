@@ -179,7 +179,7 @@ class Enricher:
         """Items (ITEM_SCHEMA) -> news_articles rows."""
         if items.is_empty():
             return NEWS_ARTICLES.empty()
-        tickers = self.tagger.tag_many(
+        roles = self.tagger.roles_many(
             items.get_column("title").to_list(),
             items.get_column("summary").to_list(),
             items.get_column("context").to_list(),
@@ -187,7 +187,10 @@ class Enricher:
         scores = self.sentiment.score(
             items.get_column("title").to_list(), items.get_column("summary").to_list()
         )
-        rows = items.with_columns(pl.Series("tickers", tickers, dtype=pl.List(pl.String)))
+        rows = items.with_columns(
+            pl.Series("tickers", [r[0] for r in roles], dtype=pl.List(pl.String)),
+            pl.Series("mentioned_tickers", [r[1] for r in roles], dtype=pl.List(pl.String)),
+        )
         return NEWS_ARTICLES.conform(pl.concat([rows, scores], how="horizontal"))
 
 
@@ -341,8 +344,11 @@ def _gained_tickers(stored: pl.DataFrame, known: pl.DataFrame, enricher: Enriche
         .group_by("article_id")
         .agg(pl.col("context").unique())
     )
+    # a feed attributing the story to a company its text names only in passing does not make
+    # that company a subject (Enricher.articles judges new stories the same way)
+    attributed = pl.col("context").list.set_difference(pl.col("mentioned_tickers"))
     merged = stored.join(extra, on="article_id").with_columns(
-        pl.concat_list("tickers", "context").list.unique().list.sort().alias("new_tickers")
+        pl.concat_list("tickers", attributed).list.unique().list.sort().alias("new_tickers")
     )
     grew = merged.filter(pl.col("new_tickers").list.len() > pl.col("tickers").list.len())
     return NEWS_ARTICLES.conform(grew.with_columns(pl.col("new_tickers").alias("tickers")))

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import polars as pl
 
+from finlake.transforms.roles import Mention, supporting
 from finlake.universe import Security, validate_ticker
 
 SUMMARY_LEAD = 500  # characters of the summary that are read
@@ -293,12 +294,27 @@ class TickerTagger:
         self._name = re.compile(rf"(?<![\w&])(?:{names})(?![\w&])", re.IGNORECASE)
 
     def tag(self, title: str, summary: str = "", context: Sequence[str] = ()) -> list[str]:
-        """Sorted, unique universe tickers the item is about."""
-        found = {t for t in context if t in self.tickers}
+        """Sorted, unique universe tickers the item is about (its subjects)."""
+        return self.roles(title, summary, context)[0]
+
+    def roles(
+        self, title: str, summary: str = "", context: Sequence[str] = ()
+    ) -> tuple[list[str], list[str]]:
+        """(subjects, companies only mentioned), each sorted and unique. A company is a subject
+        when one of its mentions is not in a supporting role (roles.py), or when the feed
+        attributes the item to it and the text never names it only in passing."""
         if len(summary) > SUMMARY_LEAD:
             cut = summary.rfind(" ", 0, SUMMARY_LEAD + 1)
             summary = summary[: cut if cut > 0 else SUMMARY_LEAD]
-        return sorted(found | self._scan(title or "") | self._scan(summary))
+        subjects: set[str] = set()
+        passing: set[str] = set()
+        for text in (title or "", summary):
+            mentions = self._mentions(text)
+            for m in mentions:
+                (passing if supporting(text, m, mentions) else subjects).update(m.tickers)
+        attributed = {t for t in context if t in self.tickers and t not in passing}
+        subjects |= attributed
+        return sorted(subjects), sorted(passing - subjects)
 
     def tag_many(
         self,
@@ -306,28 +322,37 @@ class TickerTagger:
         summaries: Sequence[str | None],
         contexts: Sequence[Sequence[str]],
     ) -> list[list[str]]:
+        return [roles[0] for roles in self.roles_many(titles, summaries, contexts)]
+
+    def roles_many(
+        self,
+        titles: Sequence[str],
+        summaries: Sequence[str | None],
+        contexts: Sequence[Sequence[str]],
+    ) -> list[tuple[list[str], list[str]]]:
         return [
-            self.tag(t, s or "", c or ())
+            self.roles(t, s or "", c or ())
             for t, s, c in zip(titles, summaries, contexts, strict=True)
         ]
 
-    def _scan(self, text: str) -> set[str]:
-        found: set[str] = set()
+    def _mentions(self, text: str) -> list[Mention]:
+        found: list[Mention] = []
         if "$" in text:
-            found.update(m.group(1) for m in self._cashtag.finditer(text))
+            found += [_mention(m, 1, True) for m in self._cashtag.finditer(text)]
         if ":" in text:
             for m in self._exchange.finditer(text):
                 if m.group(2) not in STOP_TICKERS or not m.group(1) or _closed(text, m.end()):
-                    found.add(m.group(2))
+                    found.append(_mention(m, 2, True))
         bare, names = list(self._bare.finditer(text)), list(self._name.finditer(text))
         shouting = bool(bare or names) and _is_shouting(text)
         for m in bare:
             if (not shouting or len(m.group()) >= 4) and _context_ok(text, m):
-                found.add(m.group())
+                found.append(_mention(m, 0, False))
         for m in names:
             if self._name_ok(text, m, shouting):
-                found.update(self._names[_key(m.group())])
-        return found
+                tickers = frozenset(self._names[_key(m.group())])
+                found.append(Mention(tickers, m.start(), m.end(), False))
+        return sorted(found, key=lambda m: m.start)
 
     def _name_ok(self, text: str, m: re.Match[str], shouting: bool) -> bool:
         surface, key = m.group(), _key(m.group())
@@ -346,6 +371,10 @@ class TickerTagger:
         after, before = _next_word(text, m.end()), _prev_word(text, m.start())
         possessive = _POSSESSIVE.match(text, m.end())
         return bool(possessive) or after in _CUES_AFTER or before in _CUES_BEFORE
+
+
+def _mention(m: re.Match[str], group: int, symbol: bool) -> Mention:
+    return Mention(frozenset({m.group(group)}), m.start(), m.end(), symbol)
 
 
 def _context_ok(text: str, m: re.Match[str]) -> bool:
@@ -402,3 +431,25 @@ def evaluate(path: Path, companies: Sequence[Company]) -> dict[str, float]:
         "fp": fp,
         "fn": fn,
     }
+
+
+def evaluate_roles(path: Path, companies: Sequence[Company]) -> dict[str, float]:
+    """Micro precision and recall of subjects and of mere mentions over a labeled CSV with
+    columns title, summary, subjects and mentioned (tickers `;`-separated), as the subject
+    fixture is."""
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    tagger = TickerTagger(companies)
+    counts = {"subjects": [0, 0, 0], "mentioned": [0, 0, 0]}  # tp, fp, fn
+    for row in rows:
+        got = tagger.roles(row["title"], row["summary"])
+        for (name, tally), found in zip(counts.items(), got, strict=True):
+            expected = set(_split(row[name]))
+            tally[0] += len(set(found) & expected)
+            tally[1] += len(set(found) - expected)
+            tally[2] += len(expected - set(found))
+    out: dict[str, float] = {"items": len(rows)}
+    for name, (tp, fp, fn) in counts.items():
+        out[f"{name}_precision"] = tp / (tp + fp) if tp + fp else 1.0
+        out[f"{name}_recall"] = tp / (tp + fn) if tp + fn else 1.0
+    return out

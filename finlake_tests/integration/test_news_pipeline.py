@@ -23,7 +23,7 @@ from finlake.sources.news.client import FeedResponse
 from finlake.sources.news.feeds import load_feeds
 from finlake.sources.news.items import with_story_keys
 from finlake.sources.news.sample import SampleNews
-from finlake.universe import DEFAULT_UNIVERSE
+from finlake.universe import DEFAULT_UNIVERSE, Security
 
 FEEDS = load_feeds()
 BY_NAME = {f.name: f for f in FEEDS}
@@ -183,3 +183,21 @@ def test_retention_dry_run_lists_and_apply_deletes(lake, hours):
     assert after.height == before.height - doomed
     assert (after["published_at"] >= cutoff).all()
     assert apply_retention(lake, policy, now, dry_run=True).is_empty()
+
+
+def test_sentiment_counts_a_story_for_its_subjects_only():
+    from finlake.pipelines.news import sentiment_daily
+    from finlake.sources.news.items import FeedContext, parse_rss
+
+    body = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+<item><title>Goldman Sachs upgrades Nvidia to buy</title><link>https://example.com/a</link>
+<pubDate>Mon, 16 Nov 2026 15:00:00 GMT</pubDate></item>
+<item><title>Goldman Sachs says S&amp;P 500 will rise 10%</title><link>https://example.com/b</link>
+<pubDate>Mon, 16 Nov 2026 15:00:00 GMT</pubDate></item></channel></rss>"""
+    universe = [*DEFAULT_UNIVERSE, Security("GS", "Goldman Sachs")]
+    items = parse_rss(body, FeedContext("wire", "Wire", "market", START, "GS"))
+    articles = Enricher.for_universe(universe).articles(items).sort("url")
+    assert articles["tickers"].to_list() == [["NVDA"], []]  # not GS: its feed, but a source
+    assert articles["mentioned_tickers"].to_list() == [["GS"], ["GS"]]
+    daily = sentiment_daily(articles)
+    assert daily.select("ticker", "article_count").rows() == [("NVDA", 1)]

@@ -87,7 +87,31 @@ def test_sec_edgar_atom_entries_use_updated(rss, name, count, first_updated):
     assert items["published_at"][0] == first_updated.replace(tzinfo=UTC)
     assert set(items["published_at_flag"]) == {"updated"}  # Atom entries carry no <published>
     assert items["url"][0].startswith("https://www.sec.gov/Archives/edgar/data/")
-    assert items["article_id"].is_unique().all()
+    accessions = items["summary"].str.extract(r"AccNo: (\S+)")
+    assert items["article_id"].n_unique() == accessions.n_unique()  # one id per filing
+
+
+def test_one_story_per_accession_in_edgars_current_feed(rss):
+    """100 entries for 73 filings: a Form 4 is listed under its issuer and each reporting owner,
+    and 12 different Form 4s share the issuer title "4 - PROGRESSIVE CORP/OH/ ...". Each
+    filing is one story, none is lost to a title match, every CIK is kept."""
+    body = (rss / "sec_edgar_getcurrent_atom_start0_2026-01-12.xml").read_bytes()
+    items = parse_rss(body, ctx("sec_current"))
+    accessions = set(items["summary"].str.extract(r"AccNo: (\S+)").to_list())
+    stories = dedupe(items)
+    assert items.height == 100 and len(accessions) == 73
+    assert stories.height == 73
+    assert set(stories["summary"].str.extract(r"AccNo: (\S+)").to_list()) == accessions
+    progressive = stories.filter(pl.col("title").str.starts_with("4 - PROGRESSIVE CORP/OH/"))
+    assert progressive.height == 12 and progressive["url"].n_unique() == 12
+    davis = stories.filter(pl.col("summary").str.contains("0000080661-26-000032")).row(
+        0, named=True
+    )
+    assert davis["title"] == "4 - PROGRESSIVE CORP/OH/ (0000080661) (Issuer)"  # the issuer's copy
+    assert davis["ciks"] == ["0000080661", "0001071287"]  # issuer and reporting owner
+    assert "/data/80661/" in davis["url"]
+    # a later poll of the same feed adds nothing
+    assert dedupe(pl.concat([items, parse_rss(body, ctx("sec_current"))])).height == 73
 
 
 def _yahoo_rss(items: list[dict]) -> bytes:

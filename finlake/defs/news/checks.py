@@ -20,7 +20,8 @@ HOUR = pl.duration(hours=1)
     partitions_def=news_hours,
     description=(
         "Across all stored news, no article_id repeats and no two rows are the same story "
-        "(same title and publisher on the same day under different URLs)."
+        "(same title and publisher on the same day under different URLs; for SEC filings, the "
+        "same accession)."
     ),
 )
 def one_row_per_story(
@@ -29,7 +30,7 @@ def one_row_per_story(
     rows = (
         finlake.lake()
         .scan(NEWS_ARTICLES)
-        .select("article_id", "title", "publisher", "published_at")
+        .select("article_id", "url", "title", "summary", "publisher", "published_at")
         .collect()
     )
     rows = with_story_keys(rows)

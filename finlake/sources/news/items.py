@@ -29,11 +29,12 @@ from finlake.sources.feed_xml import read_feed
 UTC_TS = pl.Datetime("us", "UTC")
 # the news_articles columns a feed item already has (tickers and sentiment come later)
 _ARTICLE_COLUMNS = ("article_id", "url", "title", "summary", "published_at", "published_at_flag")
-_ARTICLE_COLUMNS += ("fetched_at", "publisher", "feed", "authors", "categories")
+_ARTICLE_COLUMNS += ("fetched_at", "publisher", "feed", "authors", "categories", "ciks")
 ITEM_SCHEMA: dict[str, pl.DataType] = {
     **{c: NEWS_ARTICLES.schema[c] for c in _ARTICLE_COLUMNS},
     "context": pl.List(pl.String),  # tickers the feed attributes the item to
     "story_key": pl.String,  # title + publisher + day: catches syndicated copies under new URLs
+    "lister_rank": pl.Int8,  # SEC copies: 0 filer or issuer, 1 reporting owner (the copy kept)
 }
 # query parameters that only track where a click came from
 TRACKING = re.compile(
@@ -43,6 +44,10 @@ TRACKING = re.compile(
     re.IGNORECASE,
 )
 SPACE = re.compile(r"\s+")
+# an SEC filing's identity: its accession number, in the Atom id, the archive path or the summary
+_ACCESSION = re.compile(r"(?<!\d)(\d{10}-\d{2}-\d{6})(?!\d)")
+_ARCHIVE = re.compile(r"/Archives/edgar/data/(\d{1,10})/(\d{10})(\d{2})(\d{6})(?:/|$)")
+_LISTED_CIK = re.compile(r"\((\d{10})\)\s*\((Filer|Issuer|Reporting|Subject|Filed by)\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -96,27 +101,79 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+@dataclass(frozen=True)
+class SecListing:
+    """Who an SEC feed entry lists a filing under; the same accession appears once per CIK."""
+
+    accession: str
+    ciks: tuple[str, ...]
+    rank: int  # 0 filer / issuer / subject, 1 reporting owner
+
+
+def sec_listing(
+    url: str | None, entry_id: str | None, summary: str | None, title: str
+) -> SecListing | None:
+    """The accession and CIKs of an EDGAR feed entry; None for anything else."""
+    parts = urlsplit(url or "")
+    on_sec = (parts.hostname or "").lower().endswith("sec.gov")
+    from_sec = str(entry_id or "").startswith("urn:tag:sec.gov")
+    if not (on_sec or from_sec):
+        return None
+    accession = None
+    ciks: list[str] = []
+    if archive := _ARCHIVE.search(parts.path):
+        accession = "-".join(archive.groups()[1:])
+        ciks.append(archive[1].zfill(10))
+    for text in (entry_id, summary):
+        if accession is None and text and (found := _ACCESSION.search(str(text))):
+            accession = found[1]
+    if accession is None:
+        return None
+    listed = _LISTED_CIK.search(title)
+    if listed:
+        ciks.insert(0, listed[1])
+    rank = 1 if listed and listed[2] == "Reporting" else 0
+    return SecListing(accession, tuple(dict.fromkeys(ciks)), rank)
+
+
 def title_key(title: str) -> str:
     return SPACE.sub(" ", re.sub(r"[^\w\s]", " ", title.casefold())).strip()
 
 
-def story_key(title: str, publisher: str, published: dt.datetime) -> str:
-    """Same title, publisher and UTC day: one story, whatever URL it was syndicated under."""
+def story_key(
+    title: str, publisher: str, published: dt.datetime, accession: str | None = None
+) -> str:
+    """Same title, publisher and UTC day: one story, whatever URL it was syndicated under. An
+    SEC filing is identified by its accession instead: distinct filings share titles ("4 -
+    PROGRESSIVE CORP/OH/ (0000080661) (Issuer)")."""
+    if accession:
+        return _digest(f"sec:{accession}")
     return _digest(f"{title_key(title)}|{publisher.casefold()}|{published.date()}")
 
 
 def with_story_keys(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add story_key to rows with title, publisher and published_at (stored articles)."""
-    keys = [
-        story_key(t, p, w)
-        for t, p, w in frame.select("title", "publisher", "published_at").iter_rows()
-    ]
+    """Add story_key to rows with url, title, summary, publisher and published_at (stored
+    articles)."""
+    keys = []
+    for url, title, summary, publisher, when in frame.select(
+        "url", "title", "summary", "publisher", "published_at"
+    ).iter_rows():
+        listing = sec_listing(url, None, summary, title)
+        keys.append(story_key(title, publisher, when, listing and listing.accession))
     return frame.with_columns(pl.Series("story_key", keys, dtype=pl.String))
 
 
-def article_id(url: str | None, title: str, publisher: str, published: dt.datetime) -> str:
-    """Stable id: a hash of the canonical URL; for items without an article URL, of title,
-    publisher and publication time."""
+def article_id(
+    url: str | None,
+    title: str,
+    publisher: str,
+    published: dt.datetime,
+    accession: str | None = None,
+) -> str:
+    """Stable id: the accession of an SEC filing, else a hash of the canonical URL; for items
+    without an article URL, of title, publisher and publication time."""
+    if accession:
+        return _digest(f"sec:{accession}")
     canonical = canonical_url(url)
     if canonical and _is_article_url(canonical):
         return _digest(f"url:{canonical}")
@@ -179,12 +236,15 @@ def _row(
     publisher: str | None,
     authors: Sequence[str],
     categories: Sequence[str],
+    entry_id: str | None = None,
 ) -> dict:
     title = SPACE.sub(" ", strip_html(title)).strip()
     publisher = (publisher or ctx.publisher).strip() or ctx.publisher
     when, flag = published
+    listing = sec_listing(url, entry_id, summary, title)
+    accession = listing.accession if listing else None
     return {
-        "article_id": article_id(url, title, publisher, when),
+        "article_id": article_id(url, title, publisher, when, accession),
         "url": clean_url(url),
         "title": title,
         "summary": strip_html(summary),
@@ -195,8 +255,10 @@ def _row(
         "feed": ctx.feed,
         "authors": sorted({a.strip() for a in authors if a and a.strip()}),
         "categories": sorted({c.strip() for c in [ctx.category, *categories] if c and c.strip()}),
+        "ciks": list(listing.ciks) if listing else [],
         "context": [ctx.ticker] if ctx.ticker else [],
-        "story_key": story_key(title, publisher, when),
+        "story_key": story_key(title, publisher, when, accession),
+        "lister_rank": listing.rank if listing else 0,
     }
 
 
@@ -249,6 +311,7 @@ def parse_feed(parsed: feedparser.FeedParserDict, ctx: FeedContext) -> pl.DataFr
                 publisher=source.get("title") if isinstance(source, dict) else None,
                 authors=authors,
                 categories=[t.get("term", "") for t in entry.get("tags", []) or []],
+                entry_id=entry.get("id"),
             )
         )
     return _frame(rows)
@@ -330,18 +393,20 @@ def _all_tickers() -> pl.Expr:
     return pl.col("context").list.explode(keep_nulls=False, empty_as_null=False).unique().sort()
 
 
+def _all_ciks() -> pl.Expr:
+    return pl.col("ciks").list.explode(keep_nulls=False, empty_as_null=False).unique().sort()
+
+
 def dedupe(items: pl.DataFrame) -> pl.DataFrame:
     """One item per story: the first seen (then first published) copy, with the feed tickers
-    of every copy. Copies share an article_id or a story key."""
+    and SEC CIKs of every copy. Copies share an article_id or a story key; of an SEC filing's
+    copies the filer's or issuer's is kept, not a reporting owner's."""
     if items.is_empty():
         return items
-    ordered = items.sort("fetched_at", "published_at", "feed", "article_id")
-    by_id = ordered.group_by("article_id", maintain_order=True).agg(
-        pl.exclude("context").first(), _all_tickers()
-    )
-    by_story = by_id.group_by("story_key", maintain_order=True).agg(
-        pl.exclude("context").first(), _all_tickers()
-    )
+    ordered = items.sort("fetched_at", "published_at", "feed", "lister_rank", "article_id")
+    merged = (pl.exclude("context", "ciks").first(), _all_tickers(), _all_ciks())
+    by_id = ordered.group_by("article_id", maintain_order=True).agg(*merged)
+    by_story = by_id.group_by("story_key", maintain_order=True).agg(*merged)
     return by_story.select(list(items.columns))
 
 
