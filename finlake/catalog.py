@@ -21,9 +21,11 @@ import duckdb
 import polars as pl
 from filelock import FileLock
 
-from finlake.datasets import DATASETS, QUARANTINE, Dataset
+from finlake.calendar import NY, REGULAR_CLOSE, nyse
+from finlake.datasets import DATASETS, QUARANTINE, UTC_TS, Dataset
 from finlake.lake import Lake, remove_dead_temps, temp_path
 from finlake.settings import require_home
+from finlake.sources.fred.releases import RELEASE_TIMES_ET
 
 LOCK_TIMEOUT_S = 300
 ALIAS = "finlake"  # the catalog's name on a connection (attached to an in-memory database)
@@ -89,6 +91,30 @@ MACROS: dict[str, str] = {
         WHERE realtime_start <= CAST(as_of AS DATE) AND realtime_end >= CAST(as_of AS DATE)
     """,
 }
+
+
+REFERENCE_TABLES = ("nyse_sessions", "macro_release_times")
+
+
+def reference_tables() -> dict[str, pl.DataFrame]:
+    """Tables from finlake's own reference data (not the lake): the NYSE sessions with their
+    real closes, and when each FRED series' vintages become public. The SQL models cut every
+    as-of at these closes."""
+    cal = nyse()
+    sessions = pl.DataFrame(
+        {"date": cal.sessions, "open_at": cal.opens, "close_at": cal.closes},
+        schema={"date": pl.Date, "open_at": UTC_TS, "close_at": UTC_TS},
+    ).with_columns(
+        (pl.col("close_at").dt.convert_time_zone(NY.key).dt.time() != REGULAR_CLOSE).alias(
+            "early_close"
+        )
+    )
+    releases = pl.DataFrame(
+        list(RELEASE_TIMES_ET.items()),
+        schema={"series_id": pl.String, "released_et": pl.Time},
+        orient="row",
+    )
+    return dict(zip(REFERENCE_TABLES, (sessions, releases), strict=True))
 
 
 def duckdb_type(dtype: pl.DataType) -> str:
@@ -174,6 +200,13 @@ class Catalog:
                         con.execute(f'CREATE VIEW "{name}" AS {sql}')
                     for signature, sql in MACROS.items():
                         con.execute(f"CREATE MACRO {signature} AS TABLE {sql}")
+                    for name, frame in reference_tables().items():
+                        con.register("_reference", frame.to_arrow())
+                        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _reference')
+                        con.unregister("_reference")
+                        for column, dtype in frame.schema.items():  # Arrow's time64[ns]
+                            if dtype == pl.Time:
+                                con.execute(f'ALTER TABLE "{name}" ALTER "{column}" TYPE TIME')
                     models = self._create_model_views(con)
                     con.execute(
                         f"CREATE TABLE {META_TABLE} AS SELECT * FROM (VALUES "

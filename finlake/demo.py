@@ -24,6 +24,7 @@ from finlake.datasets import DATASETS
 from finlake.defs.partitions import HOUR_FORMAT
 from finlake.lake import Lake
 from finlake.settings import Settings, default_home, resolve_source
+from finlake.sources.fed.decisions import load_decisions
 from finlake.sources.fred.payloads import DEFAULT_SERIES
 
 SESSIONS_PER_YEAR = 252
@@ -79,8 +80,12 @@ FROM features_daily WHERE date = (SELECT max(date) FROM features_daily)
 ORDER BY mcap_bn DESC NULLS LAST"""
 
 POLICY_QUERY = """\
-SELECT meeting_date, action, change_bps, change_source, target_low, target_high, dissents
-FROM policy_events WHERE is_fomc_statement ORDER BY meeting_date DESC LIMIT 6"""
+SELECT year(meeting_date) AS year, count(*) AS meetings,
+       count(*) FILTER (WHERE action = 'hike') AS hikes,
+       count(*) FILTER (WHERE action = 'cut') AS cuts, CAST(sum(change_bps) AS BIGINT) AS net_bps,
+       arg_max(target_high, meeting_date) AS upper_at_year_end
+FROM policy_events WHERE is_fomc_statement AND meeting_date >= DATE '2019-01-01'
+GROUP BY ALL ORDER BY year"""
 
 
 @dataclass
@@ -292,7 +297,11 @@ def _summarize(result: DemoResult, settings: Settings, echo: Callable[[str], Non
             f"{MACRO_QUERY}\n"
         )
         echo(_table(con.sql(MACRO_QUERY).pl()))
-        echo(f"\nThe latest FOMC decisions:\n{POLICY_QUERY}\n")
+        last = load_decisions()[-1].day
+        echo(
+            f"\nFOMC decisions per year (every statement since 2008; the real record through "
+            f"{last}, the sample world's drawn decisions after it):\n{POLICY_QUERY}\n"
+        )
         echo(_table(con.sql(POLICY_QUERY).pl()))
         echo(
             "\nThe point-in-time feature mart (dbt_like_sql/marts/features_daily.sql), latest "

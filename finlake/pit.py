@@ -1,6 +1,7 @@
 """The lake as it stood at a session's close: everything published later removed.
 
-`lake_as_of` copies a home keeping only what was public at 16:00 ET on `session` and rebuilds
+`lake_as_of` copies a home keeping only what was public at `session`'s real close (16:00 ET, 13:00
+on early-close days) and rebuilds
 what is derived from it (adjusted prices, indicators, daily news sentiment, the catalog), so a
 backtest can check a feature against the world it claims to describe. It is also the proof of
 the features mart: its row for a session must not change when everything after it is cut.
@@ -11,8 +12,9 @@ What "public at the close" means per dataset:
 - SEC: filings accepted before the close; facts, transactions and text of those filings (a
   filing not in sec_filings counts from the end of its filing day).
 - news: stories counted toward that session or an earlier one (published before its close).
-- macro: vintages dated up to the day; a value revised later is current again (its revision
-  was not published yet).
+- macro: vintages public by the close (dated before the day, or on it when the series' release
+  time is before the close); a value revised later is current again (its revision was not
+  published yet).
 - policy: releases published before the close.
 """
 
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import polars as pl
 
-from finlake.calendar import NY, nyse
+from finlake.calendar import nyse
 from finlake.catalog import Catalog
 from finlake.datasets import (
     CORPORATE_ACTIONS,
@@ -45,11 +47,13 @@ from finlake.pipelines.indicators import build_indicators
 from finlake.pipelines.news import build_sentiment_daily
 from finlake.pipelines.prices import build_adjusted
 from finlake.sources.fred.payloads import OPEN_END
+from finlake.sources.fred.releases import vintage_day
 
 
 def session_close(session: dt.date) -> dt.datetime:
-    """16:00 New York on the session, in UTC: the instant the features mart is taken at."""
-    return dt.datetime.combine(session, dt.time(16), NY).astimezone(dt.UTC)
+    """The session's real close in UTC (13:00 ET on early-close days): the instant the features
+    mart is taken at."""
+    return nyse().session_close(session)
 
 
 def _write(lake: Lake, ds: Dataset, rows: pl.DataFrame) -> None:
@@ -121,8 +125,11 @@ def lake_as_of(source: Path, target: Path, session: dt.date) -> Path:
         ).filter(pl.col("session") <= session)
         _write(dst, NEWS_ARTICLES, articles.join(counted, on="published_at", how="semi"))
 
-    macro = read(MACRO_OBSERVATIONS).filter(pl.col("realtime_start") <= session)
-    reopened = pl.when(pl.col("realtime_end") >= session).then(pl.lit(OPEN_END))
+    macro = read(MACRO_OBSERVATIONS)
+    days = {s: vintage_day(s, session, cutoff) for s in macro.get_column("series_id").unique()}
+    known_day = pl.col("series_id").replace_strict(days, return_dtype=pl.Date, default=None)
+    macro = macro.filter(pl.col("realtime_start") <= known_day)
+    reopened = pl.when(pl.col("realtime_end") >= known_day).then(pl.lit(OPEN_END))
     _write(
         dst,
         MACRO_OBSERVATIONS,

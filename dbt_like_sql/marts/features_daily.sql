@@ -1,14 +1,15 @@
 -- materialized: parquet
 -- partition_by: date
 -- description: >
---   One row per (ticker, NYSE session) with everything known at that session's close (16:00
---   ET) and nothing later: the bar as traded, return and scale-free indicators, the session's
+--   One row per (ticker, NYSE session) with everything known at that session's real close
+--   (16:00 ET, 13:00 on early-close days) and nothing later: the bar as traded, return and scale-free indicators, the session's
 --   news sentiment, each default FRED series' value in the vintage current that day, TTM
 --   fundamentals and shares from filings accepted by the close, insider net buying and the days
 --   since the last 8-K. Strictly point in time: rebuilding from a lake cut at any session gives
 --   the same row for that session (finlake_tests/integration/test_point_in_time.py).
 -- columns:
---   close_at: "The session's close (16:00 ET) in UTC: the instant the row is as of."
+--   close_at: "The session's real close in UTC (13:00 ET on early-close days): the instant the
+--     row is as of."
 --   open: "Open as traded that day (later splits are not applied: they were not known)."
 --   close: Close as traded that day.
 --   volume: Volume as traded that day.
@@ -20,8 +21,10 @@
 --   macd_hist_pct: MACD histogram / adjusted close.
 --   news_articles: Stories about the ticker counted toward this session (0 if none).
 --   news_mean_compound: Mean VADER+finance compound of those stories (null if none).
---   macro_dff: Each macro_* column is the latest observation of that FRED series published on
---     or before the session (ALFRED vintage), e.g. the unemployment rate of the month before.
+--   macro_dff: Each macro_* column is the latest observation of that FRED series in the ALFRED
+--     vintage public at the close (a vintage dated that day counts only if the series' release
+--     time, macro_release_times, is before the close), e.g. the unemployment rate of the month
+--     before.
 --   revenue_ttm: Trailing-twelve-month revenue from filings accepted before the close (USD).
 --   eps_ttm: Trailing-twelve-month diluted EPS, as reported (per share of the time).
 --   pe_ratio: close / eps_ttm (null when EPS is not positive).
@@ -40,14 +43,24 @@
 WITH sessions AS (
     SELECT * FROM stg_sessions
 ),
-macro AS (  -- per session, each series' newest observation in the vintage current that day
-    SELECT d.date, m.series_id, arg_max(m.value, m.date) AS value
-    FROM (SELECT DISTINCT date FROM sessions) d
+vintage_days AS (  -- per session and series, the vintage date in force at the close
+    SELECT d.date, s.series_id,
+           CASE WHEN r.released_et IS NOT NULL
+                 AND timezone('America/New_York', d.date + r.released_et) < d.close_at
+                THEN d.date ELSE CAST(d.date - INTERVAL 1 DAY AS DATE) END AS vintage_day
+    FROM (SELECT DISTINCT date, close_at FROM sessions) d
+    CROSS JOIN (SELECT DISTINCT series_id FROM macro_observations) s
+    LEFT JOIN macro_release_times r USING (series_id)
+),
+macro AS (  -- per session, each series' newest observation in that vintage
+    SELECT v.date, m.series_id, arg_max(m.value, m.date) AS value
+    FROM vintage_days v
     JOIN macro_observations m
-      ON m.realtime_start <= d.date AND m.realtime_end >= d.date
-     AND m.date BETWEEN d.date - INTERVAL 400 DAY AND d.date
+      ON m.series_id = v.series_id
+     AND m.realtime_start <= v.vintage_day AND m.realtime_end >= v.vintage_day
+     AND m.date BETWEEN v.date - INTERVAL 400 DAY AND v.date
     WHERE m.value IS NOT NULL
-    GROUP BY d.date, m.series_id
+    GROUP BY v.date, m.series_id
 ),
 macro_wide AS (
     SELECT date,

@@ -26,7 +26,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.scope import traverse_scope
 
-from finlake.catalog import DERIVED_VIEWS, MACROS
+from finlake.catalog import DERIVED_VIEWS, MACROS, REFERENCE_TABLES
 from finlake.datasets import DATASETS
 
 MODELS_DIR_ENV = "FINLAKE_MODELS_DIR"
@@ -160,7 +160,7 @@ def catalog_sources() -> dict[str, frozenset[Key]]:
     datasets their SQL reads, recursively."""
     sources: dict[str, frozenset[Key]] = {
         name: frozenset({(ds.layer, ds.name)}) for name, ds in DATASETS.items()
-    }
+    } | {name: frozenset() for name in REFERENCE_TABLES}  # finlake's own reference data
     derived = dict(DERIVED_VIEWS) | {_macro_name(s): sql for s, sql in MACROS.items()}
 
     def resolve(name: str, seen: tuple[str, ...]) -> frozenset[Key]:
