@@ -154,7 +154,11 @@ def dataset_view_sql(ds: Dataset, lake: Lake) -> tuple[str, bool]:
     options = f", hive_partitioning = true, hive_types = {{{hive_types}}}" if hive_cols else ""
     options += ", union_by_name = true"  # a column added later reads as null in older files
     source = f"read_parquet({sql_string(lake.file_pattern(ds))}{options})"
-    select = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in cols)
+    stored = set(hive_cols) | {c for f in lake.files(ds) for c in pl.read_parquet_schema(f)}
+    select = ", ".join(
+        f'CAST("{n}" AS {t}) AS "{n}"' if n in stored else f'CAST(NULL AS {t}) AS "{n}"'
+        for n, t in cols
+    )  # a column no file has yet (written before it was added) is null
     return f"SELECT {select} FROM {source}", True
 
 

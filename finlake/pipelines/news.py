@@ -268,6 +268,9 @@ def _stored(lake: Lake, items: pl.DataFrame) -> pl.DataFrame:
     stored = (
         lake.scan(NEWS_ARTICLES)
         .filter(pl.col("published_at").is_between(lo, hi) | pl.col("article_id").is_in(ids))
+        .with_columns(  # rows stored before these columns existed
+            pl.col("mentioned_tickers", "ciks").fill_null(pl.lit([], pl.List(pl.String)))
+        )
         .collect()
     )
     return with_story_keys(stored)

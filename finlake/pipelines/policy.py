@@ -415,7 +415,14 @@ def _page_events(pages: pl.DataFrame, meetings: Sequence[FomcMeeting]) -> pl.Dat
 
 def _derive_changes(events: pl.DataFrame) -> pl.DataFrame:
     """Fill the size of the moves the statements do not state from the previous decision: the
-    shipped history, with the decisions read from stored pages."""
+    shipped history, with the decisions read from stored pages. (Rows stored before
+    change_source existed hold only stated sizes.)"""
+    events = events.with_columns(
+        pl.when(pl.col("change_bps").is_not_null() & pl.col("change_source").is_null())
+        .then(pl.lit("stated"))
+        .otherwise(pl.col("change_source"))
+        .alias("change_source")
+    )
     statements = events.filter(
         pl.col("is_fomc_statement")
         & pl.col("target_high").is_not_null()

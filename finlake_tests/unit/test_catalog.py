@@ -6,8 +6,10 @@ import polars as pl
 import pytest
 
 from finlake.catalog import Catalog
-from finlake.datasets import DATASETS, PRICES_DAILY
+from finlake.datasets import DATASETS, NEWS_ARTICLES, PRICES_DAILY
 from finlake.lake import Lake
+from finlake.query import news as finlake_news
+from finlake.query import sql
 from finlake.settings import HomeNotFoundError, Settings
 
 NOW = dt.datetime(2026, 11, 20, 23, tzinfo=dt.UTC)
@@ -150,3 +152,26 @@ def test_a_connection_touches_no_file_outside_the_lake(tmp_path):
     assert not outside.exists()
     assert con.sql("SELECT count(*) FROM prices_daily").fetchall() == [(1,)]
     con.close()
+
+
+def test_files_written_before_a_column_existed_read_it_as_null(tmp_path):
+    """A lake from an earlier finlake: its news files lack mentioned_tickers and ciks. The
+    catalog still builds, and the old rows read those columns as null."""
+    lake = Lake(tmp_path / "lake")
+    when = dt.datetime(2026, 11, 16, 15, tzinfo=dt.UTC)
+    row = {c: None for c in NEWS_ARTICLES.schema} | {
+        "article_id": "a" * 32, "url": "https://example.com/a", "title": "Apple rises",
+        "summary": "", "published_at": when, "fetched_at": when, "publisher": "P",
+        "feed": "f", "authors": [], "tickers": ["AAPL"], "categories": [],
+        "mentioned_tickers": [], "ciks": [], "sentiment_compound": 0.5,
+        "sentiment_label": "positive",
+    }  # fmt: skip
+    frame = pl.DataFrame([row], schema=NEWS_ARTICLES.schema)
+    lake.merge(NEWS_ARTICLES, frame, frame.select("published_at"))
+    [path] = lake.files(NEWS_ARTICLES)
+    pl.read_parquet(path).drop("mentioned_tickers", "ciks").write_parquet(path)
+    Catalog(tmp_path).build()
+    got = sql("SELECT tickers, mentioned_tickers, ciks FROM news_articles", home=tmp_path)
+    assert got.rows() == [(["AAPL"], None, None)]
+    assert finlake_news("AAPL", home=tmp_path).height == 1
+    assert finlake_news("AAPL", mentioned=True, home=tmp_path).height == 1
