@@ -9,9 +9,6 @@ import dagster as dg
 
 from finlake.defs.resources import FinlakeResource
 
-warnings.filterwarnings("ignore", category=dg.BetaWarning)
-warnings.filterwarnings("ignore", category=dg.PreviewWarning)
-
 
 def build_defs(finlake: FinlakeResource | None = None) -> dg.Definitions:
     """All definitions; `finlake` replaces the resource resolved from the environment."""
@@ -19,8 +16,11 @@ def build_defs(finlake: FinlakeResource | None = None) -> dg.Definitions:
     resources = dict(loaded.resources or {})
     if finlake is not None:
         resources["finlake"] = finlake
+    with warnings.catch_warnings():  # code references are Beta; nothing else is muted
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        assets = dg.with_source_code_references(list(loaded.assets or []))
     return dg.Definitions(
-        assets=dg.with_source_code_references(list(loaded.assets or [])),
+        assets=assets,
         asset_checks=loaded.asset_checks,
         jobs=loaded.jobs,
         schedules=loaded.schedules,

@@ -79,3 +79,11 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def demo_lake(demo_build) -> Path:
     return demo_build[0].home
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by its folder: `uv run pytest -m unit` is the fast edit-test loop (pure
+    functions and parsers, no Dagster runs); `-m integration` the rest."""
+    for item in items:
+        parts = Path(str(item.fspath)).parts
+        item.add_marker("unit" if "unit" in parts else "integration")

@@ -235,22 +235,25 @@ def test_summary_and_quality_read_the_latest_check_evaluations(built):
         assert checks and {c["status"] for c in checks} == {"not evaluated"}
         _evaluate(instance, "universe_coverage", passed=False)
         _evaluate(instance, "universe_coverage", passed=True)
-        _evaluate(instance, "freshness", passed=True)
-        _evaluate(instance, "freshness", passed=False)
+        _evaluate(instance, "bars_are_final", passed=True)
+        _evaluate(instance, "bars_are_final", passed=False)
         instance.report_runless_asset_event(dg.AssetMaterialization(asset_key=PRICES_KEY))
     summary = invoke("summary", "--format", "json")
     assert summary.exit_code == 0, summary.output
     table = json.loads(summary.stdout)["datasets"]
     prices = next(r for r in table if r["dataset"] == "prices_daily")
-    assert prices["failing_checks"] == ["freshness"] and prices["last_materialized"]
+    assert prices["failing_checks"] == ["bars_are_final"] and prices["last_materialized"]
     quality = invoke("quality", "--format", "json")
     by_check = {c["check"]: c for c in json.loads(quality.stdout)["asset_checks"]}
-    assert by_check["freshness"]["status"] == "failed"
-    assert by_check["freshness"]["severity"] == "ERROR" and by_check["freshness"]["evaluated_at"]
+    assert by_check["bars_are_final"]["status"] == "failed"
+    assert (
+        by_check["bars_are_final"]["severity"] == "ERROR"
+        and by_check["bars_are_final"]["evaluated_at"]
+    )
     assert by_check["universe_coverage"]["status"] == "passed"
     assert by_check["unique_ticker_date"]["status"] == "not evaluated"
     table = invoke("summary")
-    assert table.exit_code == 0 and "freshness" in table.stdout
+    assert table.exit_code == 0 and "bars_are_final" in table.stdout
 
 
 def test_quality_counts_the_quarantine_by_dataset_and_reason(built, lake):

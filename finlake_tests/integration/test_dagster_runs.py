@@ -60,12 +60,12 @@ def test_range_backfill_then_daily_run_and_query_back(home, instance):
     assert {e.check_name: e.passed for e in run.get_asset_check_evaluations()} == {
         "universe_coverage": True,
         "unique_ticker_date": True,
-        "freshness": True,
+        "bars_are_final": True,
         "nothing_quarantined": True,  # one per gated asset, judging the run
         "splits_confirmed": True,
     }
     # one result per partition of the range (the UI shows un-reported partitions as skipped)
-    checks = {"universe_coverage", "unique_ticker_date", "freshness"}
+    checks = {"universe_coverage", "unique_ticker_date", "bars_are_final"}
     partitioned = [e for e in run.get_asset_check_evaluations() if e.check_name in checks]
     assert sorted((e.check_name, e.partition) for e in partitioned) == sorted(
         (name, day.isoformat()) for name in checks for day in SESSIONS[:-1]

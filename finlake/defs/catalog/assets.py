@@ -9,6 +9,7 @@ from finlake.defs.indicators.assets import INDICATORS_KEY
 from finlake.defs.macro.assets import MACRO_KEY
 from finlake.defs.metadata import markdown_preview
 from finlake.defs.news.assets import NEWS_ARTICLES_KEY, NEWS_SENTIMENT_KEY
+from finlake.defs.ownership import owned
 from finlake.defs.policy.assets import FOMC_MEETINGS_KEY, POLICY_EVENTS_KEY
 from finlake.defs.prices.assets import (
     CORPORATE_ACTIONS_KEY,
@@ -43,7 +44,7 @@ def with_catalog(*groups: str) -> dg.AssetSelection:
         POLICY_EVENTS_KEY,
         FOMC_MEETINGS_KEY,
     ],
-    group_name="catalog",
+    **owned("catalog"),
     pool="duckdb",
     automation_condition=dg.AutomationCondition.eager(),
     kinds={"duckdb"},

@@ -6,6 +6,7 @@ import dagster as dg
 
 from finlake.datasets import INDICATORS_DAILY
 from finlake.defs.metadata import frame_metadata
+from finlake.defs.ownership import owned
 from finlake.defs.partitions import nyse_sessions, session_dates
 from finlake.defs.prices.assets import PRICES_ADJUSTED_KEY
 from finlake.defs.resources import FinlakeResource
@@ -18,7 +19,7 @@ INDICATORS_KEY = dg.AssetKey(["gold", INDICATORS_DAILY.name])
 @dg.asset(
     key=INDICATORS_KEY,
     deps=[PRICES_ADJUSTED_KEY],
-    group_name=GROUP,
+    **owned(GROUP),
     partitions_def=nyse_sessions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     kinds={"parquet", "polars", "numba"},

@@ -7,6 +7,7 @@ import polars as pl
 
 from finlake.datasets import MACRO_OBSERVATIONS
 from finlake.defs.metadata import fetch_metadata, frame_metadata, markdown_preview
+from finlake.defs.ownership import owned
 from finlake.defs.quality.assets import log_quarantine
 from finlake.defs.resources import FinlakeResource
 from finlake.pipelines.macro import build_macro_silver, fetch_macro
@@ -20,7 +21,7 @@ MACRO_KEY = dg.AssetKey(["silver", MACRO_OBSERVATIONS.name])
 
 @dg.asset(
     key=FRED_BRONZE_KEY,
-    group_name=GROUP,
+    **owned(GROUP),
     pool="fred",
     retry_policy=dg.RetryPolicy(max_retries=2, delay=60, backoff=dg.Backoff.EXPONENTIAL),
     kinds={"parquet", "python"},
@@ -80,7 +81,7 @@ class MacroConfig(dg.Config):
 @dg.asset(
     key=MACRO_KEY,
     deps=[FRED_BRONZE_KEY],
-    group_name=GROUP,
+    **owned(GROUP),
     kinds={"parquet", "polars"},
     description=MACRO_OBSERVATIONS.description,
 )

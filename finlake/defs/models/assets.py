@@ -14,6 +14,7 @@ import dagster as dg
 
 from finlake.catalog import Catalog
 from finlake.defs.metadata import PREVIEW_ROWS, markdown_preview
+from finlake.defs.ownership import owned
 from finlake.defs.resources import FinlakeResource
 from finlake.models.run import (
     FAILING_ROWS_PREVIEW,
@@ -63,7 +64,7 @@ def _model_asset(project: Project, model: Model) -> dg.AssetsDefinition:
     @dg.asset(
         key=asset_key(model),
         deps=[dg.AssetKey(list(k)) for k in project.upstream(model.name)],
-        group_name=model.group,
+        **owned(model.group),
         pool="duckdb",
         kinds={"duckdb", "sql", "parquet"} if model.writes_files else {"duckdb", "sql"},
         description=model.description,

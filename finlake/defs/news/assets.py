@@ -8,6 +8,7 @@ import polars as pl
 
 from finlake.datasets import NEWS_ARTICLES, NEWS_SENTIMENT_DAILY
 from finlake.defs.metadata import fetch_metadata, frame_metadata, markdown_preview
+from finlake.defs.ownership import owned
 from finlake.defs.partitions import hour_starts, news_hours
 from finlake.defs.quality.assets import log_quarantine
 from finlake.defs.resources import FinlakeResource
@@ -51,7 +52,7 @@ def poll_clock(finlake: FinlakeResource, hour: dt.datetime) -> dt.datetime:
 
 @dg.asset(
     key=NEWS_BRONZE_KEY,
-    group_name=GROUP,
+    **owned(GROUP),
     partitions_def=news_hours,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool="news",
@@ -115,7 +116,7 @@ def news_payloads(
 @dg.asset(
     key=NEWS_ARTICLES_KEY,
     deps=[NEWS_BRONZE_KEY],
-    group_name=GROUP,
+    **owned(GROUP),
     partitions_def=news_hours,
     backfill_policy=dg.BackfillPolicy.single_run(),
     kinds={"parquet", "polars"},
@@ -162,7 +163,7 @@ def news_articles(
 @dg.asset(
     key=NEWS_SENTIMENT_KEY,
     deps=[NEWS_ARTICLES_KEY],
-    group_name=GROUP,
+    **owned(GROUP),
     kinds={"parquet", "polars"},
     automation_condition=dg.AutomationCondition.eager(),
     description=NEWS_SENTIMENT_DAILY.description

@@ -9,6 +9,7 @@ import polars as pl
 from finlake.datasets import FOMC_MEETINGS, POLICY_EVENTS
 from finlake.defs.metadata import fetch_metadata, frame_metadata, markdown_preview
 from finlake.defs.news.assets import FEED_RETRY
+from finlake.defs.ownership import owned
 from finlake.defs.quality.assets import log_quarantine
 from finlake.defs.resources import FinlakeResource
 from finlake.pipelines.policy import FED_FEEDS, build_policy_silver, fetch_policy, meetings_table
@@ -31,7 +32,7 @@ def fed_feeds(finlake: FinlakeResource) -> list:
 
 @dg.asset(
     key=FED_BRONZE_KEY,
-    group_name=GROUP,
+    **owned(GROUP),
     pool="news",
     retry_policy=FEED_RETRY,
     kinds={"parquet", "python"},
@@ -77,7 +78,7 @@ def fed_payloads(
 @dg.asset(
     key=POLICY_EVENTS_KEY,
     deps=[FED_BRONZE_KEY],
-    group_name=GROUP,
+    **owned(GROUP),
     kinds={"parquet", "polars"},
     description=POLICY_EVENTS.description,
 )
@@ -113,7 +114,7 @@ def policy_events(
 
 @dg.asset(
     key=FOMC_MEETINGS_KEY,
-    group_name=GROUP,
+    **owned(GROUP),
     kinds={"parquet", "polars"},
     description=FOMC_MEETINGS.description
     + " From finlake/sources/fed/fomc_meetings.toml, kept from the Fed's calendar pages.",

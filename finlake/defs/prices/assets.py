@@ -7,7 +7,9 @@ import polars as pl
 
 from finlake.datasets import CORPORATE_ACTIONS, PRICES_ADJUSTED, PRICES_DAILY
 from finlake.defs.failures import retried_only_if_transient
+from finlake.defs.freshness import PRICES_BY_1830_ET
 from finlake.defs.metadata import fetch_metadata, frame_metadata, markdown_preview
+from finlake.defs.ownership import owned
 from finlake.defs.partitions import nyse_sessions, session_dates
 from finlake.defs.quality.assets import log_quarantine
 from finlake.defs.resources import FinlakeResource
@@ -25,7 +27,7 @@ SINGLE_RUN = dg.BackfillPolicy.single_run()
 
 @dg.asset(
     key=BRONZE_KEY,
-    group_name=GROUP,
+    **owned(GROUP),
     partitions_def=nyse_sessions,
     backfill_policy=SINGLE_RUN,
     pool="yahoo",
@@ -76,8 +78,9 @@ def _silver_spec(key: dg.AssetKey, description: str) -> dg.AssetSpec:
     return dg.AssetSpec(
         key,
         deps=[BRONZE_KEY],
-        group_name=GROUP,
+        **owned(GROUP),
         description=description,
+        freshness_policy=PRICES_BY_1830_ET,
         kinds={"parquet", "polars"},
     )
 
@@ -149,7 +152,7 @@ def silver_prices(context: dg.AssetExecutionContext, finlake: FinlakeResource):
 @dg.asset(
     key=PRICES_ADJUSTED_KEY,
     deps=[PRICES_DAILY_KEY, CORPORATE_ACTIONS_KEY],
-    group_name=GROUP,
+    **owned(GROUP),
     kinds={"parquet", "polars"},
     automation_condition=dg.AutomationCondition.eager(),
     description=PRICES_ADJUSTED.description

@@ -76,7 +76,7 @@ def unique_ticker_date(
         "snapshot), and the session has bars at all."
     ),
 )
-def freshness(context: dg.AssetCheckExecutionContext, finlake: FinlakeResource) -> CheckEvents:
+def bars_are_final(context: dg.AssetCheckExecutionContext, finlake: FinlakeResource) -> CheckEvents:
     facts = _facts(context, finlake).with_columns(
         ((pl.col("first_ingested") - pl.col("close")).dt.total_minutes() / 60).alias("lag_hours")
     )

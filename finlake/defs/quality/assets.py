@@ -5,12 +5,13 @@ import polars as pl
 
 from finlake.datasets import QUARANTINE
 from finlake.defs.metadata import column_schema, markdown_preview
+from finlake.defs.ownership import owned
 
 QUARANTINE_KEY = dg.AssetKey(["quality", "quarantine"])
 
 quarantine = dg.AssetSpec(
     QUARANTINE_KEY,
-    group_name="quality",
+    **owned("quality"),
     description=QUARANTINE.description,
     kinds={"parquet"},
     metadata={"dagster/column_schema": column_schema(QUARANTINE)},

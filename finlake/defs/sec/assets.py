@@ -15,7 +15,9 @@ from finlake.datasets import (
     SEC_FILINGS,
 )
 from finlake.defs.failures import retried_only_if_transient
+from finlake.defs.freshness import SEC_BY_0700_ET
 from finlake.defs.metadata import fetch_metadata, frame_metadata, markdown_preview
+from finlake.defs.ownership import owned
 from finlake.defs.partitions import edgar_days, session_dates
 from finlake.defs.quality.assets import log_quarantine
 from finlake.defs.resources import FinlakeResource
@@ -50,7 +52,7 @@ def _source(context: dg.AssetExecutionContext, finlake: FinlakeResource) -> SecS
 
 @dg.asset(
     key=SEC_COMPANIES_KEY,
-    group_name=GROUP,
+    **owned(GROUP),
     pool="sec",
     retry_policy=RETRY,
     kinds={"parquet", "polars"},
@@ -86,7 +88,7 @@ def sec_companies(
 @dg.asset(
     key=SEC_BRONZE_KEY,
     deps=[SEC_COMPANIES_KEY],
-    group_name=GROUP,
+    **owned(GROUP),
     partitions_def=edgar_days,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool="sec",
@@ -137,7 +139,8 @@ def sec_payloads(
         dg.AssetSpec(
             SILVER_KEYS[ds.name],
             deps=[SEC_BRONZE_KEY],
-            group_name=GROUP,
+            **owned(GROUP),
+            freshness_policy=SEC_BY_0700_ET,
             description=ds.description,
             kinds={"parquet", "polars"},
         )
