@@ -21,11 +21,18 @@ import duckdb
 import polars as pl
 from filelock import FileLock
 
-from finlake.calendar import NY, REGULAR_CLOSE, nyse
-from finlake.datasets import DATASETS, QUARANTINE, UTC_TS, Dataset
+from finlake.catalog_sql import (
+    derived_views,
+    reference_tables,
+    sql_identifier,
+    sql_string,
+    table_macros,
+)
+from finlake.datasets import DATASETS, QUARANTINE, Dataset
 from finlake.lake import Lake, remove_dead_temps, temp_path
+from finlake.models.spec import ModelError, load_project, models_dir
+from finlake.models.views import create_views, file_pattern
 from finlake.settings import require_home
-from finlake.sources.fred.releases import RELEASE_TIMES_ET
 
 LOCK_TIMEOUT_S = 300
 ALIAS = "finlake"  # the catalog's name on a connection (attached to an in-memory database)
@@ -42,94 +49,11 @@ DUCKDB_TYPES: dict[type[pl.DataType], str] = {
     pl.Datetime: "TIMESTAMPTZ",
 }
 
-# Views derived in SQL from the dataset views.
-DERIVED_VIEWS: dict[str, str] = {
-    "prices_as_traded": """
-        SELECT p.ticker, p.date,
-               p.open * f.ratio AS open, p.high * f.ratio AS high,
-               p.low * f.ratio AS low, p.close * f.ratio AS close,
-               CAST(round(p.volume / f.ratio) AS BIGINT) AS volume,
-               f.ratio AS split_factor
-        FROM prices_daily p
-        CROSS JOIN LATERAL (
-            SELECT coalesce(product(a.split_ratio), 1.0) AS ratio
-            FROM corporate_actions a
-            WHERE a.ticker = p.ticker AND a.date > p.date AND a.split_ratio <> 1.0
-        ) f
-    """,
-    # The value each observation has in the current vintage.
-    "macro_latest": """
-        SELECT series_id, date, value, realtime_start AS vintage, units, frequency, title
-        FROM macro_observations WHERE realtime_end = DATE '9999-12-31'
-    """,
-    # The first published value of each observation (its initial release).
-    "macro_first_release": """
-        SELECT series_id, date, value, realtime_start AS vintage, units, frequency, title
-        FROM macro_observations WHERE value IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY series_id, date ORDER BY realtime_start) = 1
-    """,
-}
-
-# Table macros (parameterized views).
-MACROS: dict[str, str] = {
-    # Point in time: only facts filed on or before as_of, and for each (company, concept, unit,
-    # period) the value of the latest such filing (a restatement replaces the original from the
-    # day it was filed). A fact filed on day D is known at the end of D.
-    "fundamentals_asof(as_of)": """
-        SELECT * FROM fundamentals
-        WHERE filed <= CAST(as_of AS DATE)
-        QUALIFY row_number() OVER (
-            PARTITION BY cik, taxonomy, concept, unit, period_start, period_end
-            ORDER BY filed DESC, accession_number DESC
-        ) = 1
-    """,
-    # Point in time: each observation's value as published on or before as_of (ALFRED: a vintage
-    # dated D is known on D), no revision from later vintages.
-    "macro_asof(as_of)": """
-        SELECT series_id, date, value, realtime_start, realtime_end, units, frequency, title
-        FROM macro_observations
-        WHERE realtime_start <= CAST(as_of AS DATE) AND realtime_end >= CAST(as_of AS DATE)
-    """,
-}
-
-
-REFERENCE_TABLES = ("nyse_sessions", "macro_release_times")
-
-
-def reference_tables() -> dict[str, pl.DataFrame]:
-    """Tables from finlake's own reference data (not the lake): the NYSE sessions with their
-    real closes, and when each FRED series' vintages become public. The SQL models cut every
-    as-of at these closes."""
-    cal = nyse()
-    sessions = pl.DataFrame(
-        {"date": cal.sessions, "open_at": cal.opens, "close_at": cal.closes},
-        schema={"date": pl.Date, "open_at": UTC_TS, "close_at": UTC_TS},
-    ).with_columns(
-        (pl.col("close_at").dt.convert_time_zone(NY.key).dt.time() != REGULAR_CLOSE).alias(
-            "early_close"
-        )
-    )
-    releases = pl.DataFrame(
-        list(RELEASE_TIMES_ET.items()),
-        schema={"series_id": pl.String, "released_et": pl.Time},
-        orient="row",
-    )
-    return dict(zip(REFERENCE_TABLES, (sessions, releases), strict=True))
-
 
 def duckdb_type(dtype: pl.DataType) -> str:
     if isinstance(dtype, pl.List):
         return f"{duckdb_type(dtype.inner)}[]"
     return DUCKDB_TYPES[dtype.base_type()]
-
-
-def sql_string(value: str) -> str:
-    """A SQL string literal (paths and names in DDL, where parameters cannot be bound)."""
-    return "'" + value.replace("'", "''") + "'"
-
-
-def sql_identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def dataset_view_sql(ds: Dataset, lake: Lake) -> tuple[str, bool]:
@@ -200,9 +124,9 @@ class Catalog:
                         sql, reads = dataset_view_sql(ds, self.lake)
                         con.execute(f'CREATE VIEW "{ds.name}" AS {sql}')
                         views[ds.name] = reads
-                    for name, sql in DERIVED_VIEWS.items():
-                        con.execute(f'CREATE VIEW "{name}" AS {sql}')
-                    for signature, sql in MACROS.items():
+                    for name, sql in derived_views().items():
+                        con.execute(f"CREATE VIEW {sql_identifier(name)} AS {sql}")
+                    for signature, sql in table_macros().items():
                         con.execute(f"CREATE MACRO {signature} AS TABLE {sql}")
                     for name, frame in reference_tables().items():
                         con.register("_reference", frame.to_arrow())
@@ -237,10 +161,6 @@ class Catalog:
         """The SQL models' views, in dependency order. A broken models directory or a model
         whose inputs are missing is recorded (also in MODELS_TABLE, with the files a file model
         reads so is_stale notices them later), never a failed build."""
-        # imported here: finlake.models reads DERIVED_VIEWS and MACROS from this module
-        from finlake.models.run import create_views, file_pattern
-        from finlake.models.spec import ModelError, load_project, models_dir
-
         root = self.models_dir if self.models_dir is not None else models_dir()
         try:
             project = load_project(root)

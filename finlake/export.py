@@ -16,7 +16,8 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.tokens import TokenType
 
-from finlake.catalog import Catalog, sql_identifier, sql_string
+from finlake.catalog import Catalog
+from finlake.catalog_sql import sql_identifier, sql_string
 from finlake.lake import temp_path
 from finlake.settings import home_path
 

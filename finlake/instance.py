@@ -34,6 +34,12 @@ from dagster_shared.serdes import serialize_value
 from finlake.settings import Settings, resolve_home
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(__file__).resolve().parent  # an installed wheel's copy of dagster.yaml
+
+
+def config_dir() -> Path:
+    """Where dagster.yaml is: the checkout's (what `dg dev` reads), else the installed copy."""
+    return PROJECT_ROOT if (PROJECT_ROOT / "dagster.yaml").exists() else PACKAGE_DIR
 EVENT_BATCH_SIZE = 1000
 
 
@@ -230,14 +236,15 @@ class HomeComputeLogManager(LocalComputeLogManager):
 
 
 def instance_for(settings: Settings) -> DagsterInstance:
-    """The persistent instance of a home, configured by the repository's dagster.yaml.
+    """The persistent instance of a home, configured by finlake's dagster.yaml.
 
     The home is exported to the environment so run subprocesses resolve the same one.
     """
     os.environ["FINLAKE_HOME"] = str(settings.home)
     os.environ["FINLAKE_SOURCE"] = settings.source
-    if not (PROJECT_ROOT / "dagster.yaml").exists():
-        raise FileNotFoundError(f"dagster.yaml not found in {PROJECT_ROOT}")
+    where = config_dir()
+    if not (where / "dagster.yaml").exists():
+        raise FileNotFoundError(f"dagster.yaml not found in {PROJECT_ROOT} or {PACKAGE_DIR}")
     settings.dagster_dir.mkdir(parents=True, exist_ok=True)
-    ref = InstanceRef.from_dir(str(settings.dagster_dir), config_dir=str(PROJECT_ROOT))
+    ref = InstanceRef.from_dir(str(settings.dagster_dir), config_dir=str(where))
     return DagsterInstance.from_ref(ref)

@@ -22,7 +22,7 @@ from dagster._core.storage.asset_check_execution_record import (
 from finlake.datasets import DATASETS, QUARANTINE
 from finlake.instance import instance_for
 from finlake.lake import Lake
-from finlake.models.run import MODELS_LAKE_DIR
+from finlake.models.views import MODELS_LAKE_DIR
 from finlake.settings import Settings
 
 # The column a dataset's first/last date and freshness are read from, where the first present

@@ -1,18 +1,9 @@
 """SQL models ("dbt-like"): .sql files under dbt_like_sql/ become catalog views and Dagster assets.
 
 Set FINLAKE_MODELS_DIR to use another models directory (with staging/, marts/ and tests/).
+Materializing them (build_models, materialize) is finlake.models.run, which uses the catalog.
 """
 
-from finlake.models.run import (
-    build_models,
-    create_views,
-    failing_rows,
-    failing_rows_sql,
-    file_pattern,
-    materialize,
-    model_dir,
-    view_sql,
-)
 from finlake.models.spec import (
     MODELS_DIR_ENV,
     Model,
@@ -27,6 +18,7 @@ from finlake.models.spec import (
     table_refs,
     topological_order,
 )
+from finlake.models.views import create_views, file_pattern, model_dir, view_sql
 
 __all__ = [
     "MODELS_DIR_ENV",
@@ -34,14 +26,10 @@ __all__ = [
     "ModelError",
     "ModelTest",
     "Project",
-    "build_models",
     "catalog_sources",
     "create_views",
-    "failing_rows",
-    "failing_rows_sql",
     "file_pattern",
     "load_project",
-    "materialize",
     "model_dir",
     "models_dir",
     "parse_model",

@@ -26,7 +26,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.scope import traverse_scope
 
-from finlake.catalog import DERIVED_VIEWS, MACROS, REFERENCE_TABLES
+from finlake.catalog_sql import REFERENCE_TABLES, derived_views, sql_dir, table_macros
 from finlake.datasets import DATASETS
 
 MODELS_DIR_ENV = "FINLAKE_MODELS_DIR"
@@ -96,10 +96,10 @@ class Project:
 
 
 def models_dir() -> Path:
-    """$FINLAKE_MODELS_DIR, else dbt_like_sql/ beside the package (the repository root)."""
+    """$FINLAKE_MODELS_DIR, else finlake's own dbt_like_sql/ (packaged, or the checkout's)."""
     if raw := os.environ.get(MODELS_DIR_ENV, "").strip():
         return Path(raw).expanduser().resolve()
-    return Path(__file__).resolve().parents[2] / "dbt_like_sql"
+    return sql_dir()
 
 
 # ------------------------------------------------------------------------------ SQL references
@@ -149,7 +149,7 @@ def _macro_name(signature: str) -> str:
 
 @functools.cache
 def _macro_names() -> frozenset[str]:
-    return frozenset(_macro_name(s) for s in MACROS)
+    return frozenset(_macro_name(s) for s in table_macros())
 
 
 @functools.cache
@@ -161,7 +161,7 @@ def catalog_sources() -> dict[str, frozenset[Key]]:
     sources: dict[str, frozenset[Key]] = {
         name: frozenset({(ds.layer, ds.name)}) for name, ds in DATASETS.items()
     } | {name: frozenset() for name in REFERENCE_TABLES}  # finlake's own reference data
-    derived = dict(DERIVED_VIEWS) | {_macro_name(s): sql for s, sql in MACROS.items()}
+    derived = derived_views() | {_macro_name(s): sql for s, sql in table_macros().items()}
 
     def resolve(name: str, seen: tuple[str, ...]) -> frozenset[Key]:
         if name in sources:

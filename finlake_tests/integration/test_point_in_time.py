@@ -27,7 +27,8 @@ from finlake.datasets import (
     SEC_FILINGS,
 )
 from finlake.lake import Lake
-from finlake.models import build_models, load_project
+from finlake.models.run import build_models
+from finlake.models.spec import load_project
 from finlake.pipelines.indicators import build_indicators
 from finlake.pipelines.prices import build_adjusted
 from finlake.pit import lake_as_of

@@ -16,14 +16,9 @@ from finlake.catalog import Catalog
 from finlake.defs.metadata import PREVIEW_ROWS, markdown_preview
 from finlake.defs.ownership import owned
 from finlake.defs.resources import FinlakeResource
-from finlake.models.run import (
-    FAILING_ROWS_PREVIEW,
-    failing_rows,
-    failing_rows_sql,
-    materialize,
-    model_dir,
-)
+from finlake.models.run import FAILING_ROWS_PREVIEW, failing_rows, failing_rows_sql, materialize
 from finlake.models.spec import GROUPS, Model, ModelError, ModelTest, Project, load_project
+from finlake.models.views import model_dir
 
 models_job = dg.define_asset_job(
     "models_job",
