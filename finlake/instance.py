@@ -40,6 +40,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent  # an installed wheel's copy of da
 def config_dir() -> Path:
     """Where dagster.yaml is: the checkout's (what `dg dev` reads), else the installed copy."""
     return PROJECT_ROOT if (PROJECT_ROOT / "dagster.yaml").exists() else PACKAGE_DIR
+
+
 EVENT_BATCH_SIZE = 1000
 
 

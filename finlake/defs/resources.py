@@ -84,37 +84,59 @@ class FinlakeResource(dg.ConfigurableResource):
         return load_feeds()
 
     def news_transport(self, clock: dt.datetime) -> NewsTransport:
-        """Live feeds (per-host budgets) or the sample news world as of `clock`."""
+        """The feeds' HTTP client (per-host budgets): over the network, or answered by the
+        sample news world as of `clock` (sample_transport: the same client code runs)."""
+        from finlake.sources.news.client import LiveNewsTransport
+
+        locks = self.settings().home / ".locks"
         if self.source == "live":
-            from finlake.sources.news.client import LiveNewsTransport
-
-            return LiveNewsTransport(self.settings().home / ".locks", self.news_feeds())
+            return LiveNewsTransport(locks, self.news_feeds())
         from finlake.sources.news.sample import SampleNews
+        from finlake.sources.sample_transport import SAMPLE_RATE, news_world
 
-        return SampleNews(clock, self.settings().universe)
+        world = news_world(SampleNews(clock, self.settings().universe))
+        return LiveNewsTransport(
+            locks / "sample", self.news_feeds(), transport=world, requests_per_second=SAMPLE_RATE
+        )
 
     def fred_series(self) -> tuple[str, ...]:
         return macro_series(self.macro_series)
 
     def fred_transport(self) -> FredTransport:
-        """Live FRED (FRED_API_KEY, shared rate limit) or the sample FRED world at now()."""
+        """FRED's HTTP client (FRED_API_KEY, shared rate limit): live, or answered by the
+        sample FRED world at now()."""
+        from finlake.sources.fred.client import FRED_ROOT, LiveFredTransport
+
+        locks = self.settings().home / ".locks"
         if self.source == "live":
-            from finlake.sources.fred.client import LiveFredTransport
-
-            return LiveFredTransport(self.settings().home / ".locks" / "fred-rate")
+            return LiveFredTransport(locks / "fred-rate")
         from finlake.sources.fred.sample import SampleFred
+        from finlake.sources.sample_transport import SAMPLE_KEY, SAMPLE_RATE, fred_world
 
-        return SampleFred(self.now())
+        return LiveFredTransport(
+            locks / "sample" / "fred-rate",
+            key=SAMPLE_KEY,
+            transport=fred_world(SampleFred(self.now()), FRED_ROOT),
+            requests_per_second=SAMPLE_RATE,
+        )
 
     def sec_transport(self) -> SecTransport:
-        """Live EDGAR (declared User-Agent, shared rate limit) or the sample EDGAR at now()."""
-        if self.source == "live":
-            from finlake.sources.sec.client import LiveSecTransport
+        """EDGAR's HTTP client (declared User-Agent, shared rate limit): live, or answered by
+        the sample EDGAR at now()."""
+        from finlake.sources.sec.client import LiveSecTransport
 
-            return LiveSecTransport(self.settings().home / ".locks" / "sec-rate")
+        locks = self.settings().home / ".locks"
+        if self.source == "live":
+            return LiveSecTransport(locks / "sec-rate")
+        from finlake.sources.sample_transport import SAMPLE_AGENT, SAMPLE_RATE, sec_world
         from finlake.sources.sec.sample import SampleEdgar
 
-        return SampleEdgar(self.now())
+        return LiveSecTransport(
+            locks / "sample" / "sec-rate",
+            user_agent=SAMPLE_AGENT,
+            transport=sec_world(SampleEdgar(self.now())),
+            requests_per_second=SAMPLE_RATE,
+        )
 
 
 @dg.definitions

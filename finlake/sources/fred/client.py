@@ -62,11 +62,12 @@ class LiveFredTransport:
         attempts: int = 5,
         backoff_s: float = 2.0,
         transport: httpx.BaseTransport | None = None,
+        requests_per_second: float = REQUESTS_PER_SECOND,
     ) -> None:
         self._key = key or api_key()
         self.getter = HttpGetter(
             {"Accept": "application/json", "User-Agent": "finlake (+https://github.com/finlake)"},
-            CrossProcessRateLimiter(limiter_path, REQUESTS_PER_SECOND),
+            CrossProcessRateLimiter(limiter_path, requests_per_second),
             classify=_classify,
             attempts=attempts,
             backoff_s=backoff_s,

@@ -83,11 +83,14 @@ class LiveNewsTransport:
         attempts: int = 3,
         backoff_s: float = 2.0,
         transport: httpx.BaseTransport | None = None,
+        requests_per_second: float | None = None,
     ) -> None:
+        """`requests_per_second`: one budget for every host instead of the feeds' own."""
         self.lock_dir = lock_dir
         self.rates: dict[str, float] = {}
         for feed in feeds:
-            self.rates[feed.host] = min(self.rates.get(feed.host, feed.per_second), feed.per_second)
+            rate = requests_per_second or feed.per_second
+            self.rates[feed.host] = min(self.rates.get(feed.host, rate), rate)
         self.attempts, self.backoff_s, self.transport = attempts, backoff_s, transport
         self.getters: dict[str, HttpGetter] = {}
 

@@ -71,11 +71,12 @@ class LiveSecTransport:
         attempts: int = 5,
         backoff_s: float = 10.0,
         transport: httpx.BaseTransport | None = None,
+        requests_per_second: float = REQUESTS_PER_SECOND,
     ) -> None:
         agent = user_agent or declared_user_agent()
         self.getter = HttpGetter(
             {"User-Agent": agent, "Accept-Encoding": "gzip, deflate"},
-            CrossProcessRateLimiter(limiter_path, REQUESTS_PER_SECOND),
+            CrossProcessRateLimiter(limiter_path, requests_per_second),
             classify=_classify,
             attempts=attempts,
             backoff_s=backoff_s,
