@@ -35,7 +35,7 @@ from finlake.pipelines.prices import (
 from finlake.schemas.prices import CORPORATE_ACTIONS_SCHEMA, PRICES_DAILY_SCHEMA
 from finlake.settings import Settings
 from finlake.sources.yahoo.provider import YahooProvider
-from finlake.sources.yahoo.sample import SampleChartTransport
+from finlake_sample.yahoo import SampleChartTransport
 
 if TYPE_CHECKING:
     from dagster import DagsterInstance, JobDefinition

@@ -11,7 +11,7 @@ import pytest
 from finlake.calendar import nyse
 from finlake.lake import Lake
 from finlake.sources.yahoo.provider import YahooProvider
-from finlake.sources.yahoo.sample import SampleChartTransport
+from finlake_sample.yahoo import SampleChartTransport
 
 REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
 

@@ -75,7 +75,7 @@ class FinlakeResource(dg.ConfigurableResource):
 
             cache = self.settings().home / "cache" / "yfinance"
             return YahooProvider(YFinanceChartTransport(cache_dir=cache))
-        from finlake.sources.yahoo.sample import SampleChartTransport
+        from finlake_sample.yahoo import SampleChartTransport
 
         as_of = self.now() if self.sample_as_of else None
         return YahooProvider(SampleChartTransport(as_of), clock=self.now)
@@ -91,8 +91,8 @@ class FinlakeResource(dg.ConfigurableResource):
         locks = self.settings().home / ".locks"
         if self.source == "live":
             return LiveNewsTransport(locks, self.news_feeds())
-        from finlake.sources.news.sample import SampleNews
-        from finlake.sources.sample_transport import SAMPLE_RATE, news_world
+        from finlake_sample.news import SampleNews
+        from finlake_sample.transport import SAMPLE_RATE, news_world
 
         world = news_world(SampleNews(clock, self.settings().universe))
         return LiveNewsTransport(
@@ -110,8 +110,8 @@ class FinlakeResource(dg.ConfigurableResource):
         locks = self.settings().home / ".locks"
         if self.source == "live":
             return LiveFredTransport(locks / "fred-rate")
-        from finlake.sources.fred.sample import SampleFred
-        from finlake.sources.sample_transport import SAMPLE_KEY, SAMPLE_RATE, fred_world
+        from finlake_sample.fred import SampleFred
+        from finlake_sample.transport import SAMPLE_KEY, SAMPLE_RATE, fred_world
 
         return LiveFredTransport(
             locks / "sample" / "fred-rate",
@@ -128,8 +128,8 @@ class FinlakeResource(dg.ConfigurableResource):
         locks = self.settings().home / ".locks"
         if self.source == "live":
             return LiveSecTransport(locks / "sec-rate")
-        from finlake.sources.sample_transport import SAMPLE_AGENT, SAMPLE_RATE, sec_world
-        from finlake.sources.sec.sample import SampleEdgar
+        from finlake_sample.sec import SampleEdgar
+        from finlake_sample.transport import SAMPLE_AGENT, SAMPLE_RATE, sec_world
 
         return LiveSecTransport(
             locks / "sample" / "sec-rate",

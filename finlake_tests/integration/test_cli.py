@@ -230,7 +230,7 @@ def test_parse_fred_observations_plain_and_alfred(realdata, tmp_path):
 def test_parse_fed_press_reads_decisions_from_pages_beside_the_feed(tmp_path):
     import datetime as dt
 
-    from finlake.sources.news.sample import SampleNews
+    from finlake_sample.news import SampleNews
 
     news = SampleNews(dt.datetime(2025, 12, 10, 19, 30, tzinfo=dt.UTC))
     feed = tmp_path / "press_monetary.xml"

@@ -57,6 +57,7 @@ def test_an_installed_wheel_runs_outside_the_checkout(tmp_path):
         "finlake/dg.toml",
         "finlake/dbt_like_sql/marts/features_daily.sql",
         "finlake/dbt_like_sql/catalog/macros/macro_asof.sql",
+        "finlake_sample/news.py",
     } <= names
     venv = tmp_path / "venv"
     py = f"{sys.version_info.major}.{sys.version_info.minor}"

@@ -22,8 +22,8 @@ from finlake.sources.base import SourceError
 from finlake.sources.news.client import FeedResponse
 from finlake.sources.news.feeds import load_feeds
 from finlake.sources.news.items import with_story_keys
-from finlake.sources.news.sample import SampleNews
 from finlake.universe import DEFAULT_UNIVERSE, Security
+from finlake_sample.news import SampleNews
 
 FEEDS = load_feeds()
 BY_NAME = {f.name: f for f in FEEDS}

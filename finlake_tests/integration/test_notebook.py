@@ -19,12 +19,12 @@ from finlake.pipelines.indicators import build_indicators
 from finlake.pipelines.macro import build_macro_silver, fetch_macro
 from finlake.pipelines.news import Enricher, build_news_silver, build_sentiment_daily, fetch_news
 from finlake.pipelines.prices import build_adjusted, build_silver, fetch_prices
-from finlake.sources.fred.sample import SampleFred
 from finlake.sources.news.feeds import load_feeds
-from finlake.sources.news.sample import SampleNews
 from finlake.sources.yahoo.provider import YahooProvider
-from finlake.sources.yahoo.sample import SampleChartTransport
 from finlake.universe import DEFAULT_UNIVERSE
+from finlake_sample.fred import SampleFred
+from finlake_sample.news import SampleNews
+from finlake_sample.yahoo import SampleChartTransport
 from finlake_tests.conftest import after_close
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "examples" / "finlake_tour.ipynb"

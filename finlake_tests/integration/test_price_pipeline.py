@@ -171,7 +171,7 @@ def test_bad_rows_go_to_quarantine_and_the_rest_is_written(lake, fault, reason):
     ]
     assert silver.rejected.height == 1
     # a clean re-run of the partition clears its quarantine rows
-    from finlake.sources.yahoo.sample import SampleChartTransport
+    from finlake_sample.yahoo import SampleChartTransport
 
     clean = YahooProvider(SampleChartTransport(after_close(LAST)), clock=lambda: after_close(LAST))
     run(lake, clean, [LAST], "r2", refetch=1)

@@ -22,9 +22,9 @@ from finlake.pipelines.sec import (
 from finlake.sources.base import HttpExchange, PayloadError
 from finlake.sources.sec import urls
 from finlake.sources.sec.indexes import parse_index
-from finlake.sources.sec.sample import LEAVING, SampleEdgar
 from finlake.sources.sec.source import SecSource
 from finlake.universe import DEFAULT_UNIVERSE
+from finlake_sample.sec import LEAVING, SampleEdgar
 
 TICKERS = [s.ticker for s in DEFAULT_UNIVERSE]
 NOW = dt.datetime(2025, 8, 15, 23, 0, tzinfo=NY)

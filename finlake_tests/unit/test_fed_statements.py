@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 
+import finlake_sample.news as sample
 from finlake.sources.fed.decisions import load_decisions, with_history
 from finlake.sources.fed.statements import (
     Decision,
@@ -18,8 +19,7 @@ from finlake.sources.fed.statements import (
     parse_statement,
     statement_day,
 )
-from finlake.sources.news import sample
-from finlake.sources.news.sample import SampleNews
+from finlake_sample.news import SampleNews
 
 TITLE = "Federal Reserve issues FOMC statement"
 

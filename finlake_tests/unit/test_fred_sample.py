@@ -15,11 +15,11 @@ from pathlib import Path
 import orjson
 import pytest
 
+import finlake_sample.fred as sample
 from finlake.sources.base import HttpExchange
-from finlake.sources.fred import sample
 from finlake.sources.fred.client import FRED_ROOT
 from finlake.sources.fred.payloads import DEFAULT_SERIES
-from finlake.sources.fred.sample import SampleFred
+from finlake_sample.fred import SampleFred
 
 AS_OF = dt.datetime(2026, 11, 18, 16, 45, tzinfo=dt.UTC)  # a Wednesday
 TODAY = AS_OF.date().isoformat()
@@ -136,7 +136,7 @@ def test_the_same_request_gives_the_same_bytes_in_any_process(fred):
     assert again == fred.get("series/observations", request)
     code = (
         "import datetime as dt, hashlib\n"
-        "from finlake.sources.fred.sample import SampleFred\n"
+        "from finlake_sample.fred import SampleFred\n"
         f"ex = SampleFred(dt.datetime.fromisoformat({AS_OF.isoformat()!r})).get("
         f"'series/observations', {request!r})\n"
         "print(hashlib.sha256(ex.body).hexdigest())\n"

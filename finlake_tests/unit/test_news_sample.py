@@ -10,8 +10,8 @@ import pytest
 
 from finlake.sources.news.feeds import load_feeds
 from finlake.sources.news.items import FeedContext, dedupe, parse_rss
-from finlake.sources.news.sample import SampleNews
 from finlake.universe import DEFAULT_UNIVERSE
+from finlake_sample.news import SampleNews
 
 AS_OF = dt.datetime(2026, 11, 18, 16, 45, tzinfo=dt.UTC)
 RSS_FEEDS = [f for f in load_feeds() if f.active(False, {})]

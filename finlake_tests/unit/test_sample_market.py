@@ -8,7 +8,7 @@ import polars as pl
 from finlake.calendar import nyse
 from finlake.sources.yahoo.chart import ChartInput, parse_chart
 from finlake.sources.yahoo.provider import request_window
-from finlake.sources.yahoo.sample import PROFILES, SampleChartTransport
+from finlake_sample.yahoo import PROFILES, SampleChartTransport
 
 AS_OF = dt.datetime(2026, 11, 20, 23, tzinfo=dt.UTC)
 

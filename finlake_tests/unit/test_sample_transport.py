@@ -10,9 +10,9 @@ import httpx
 from finlake.defs.resources import FinlakeResource
 from finlake.sources.fred.client import FRED_ROOT, LiveFredTransport
 from finlake.sources.news.client import LiveNewsTransport
-from finlake.sources.sample_transport import SampleTransport, sec_world
 from finlake.sources.sec.client import LiveSecTransport
-from finlake.sources.sec.sample import SampleEdgar
+from finlake_sample.sec import SampleEdgar
+from finlake_sample.transport import SampleTransport, sec_world
 
 AS_OF = "2026-06-12T20:00:00+00:00"
 TICKERS = "https://www.sec.gov/files/company_tickers.json"

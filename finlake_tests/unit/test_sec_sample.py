@@ -14,7 +14,7 @@ import pytest
 
 from finlake.calendar import NY, edgar
 from finlake.sources.sec import urls
-from finlake.sources.sec.sample import (
+from finlake_sample.sec import (
     FILLER_COMPANIES,
     LEAVES_ON,
     LEAVING,
@@ -22,7 +22,7 @@ from finlake.sources.sec.sample import (
     SAMPLE_COMPANIES,
     SampleEdgar,
 )
-from finlake.sources.yahoo.sample import history
+from finlake_sample.yahoo import history
 
 AS_OF = dt.datetime(2025, 11, 20, 23, tzinfo=dt.UTC)
 END = dt.datetime(2027, 12, 31, 23, 59, tzinfo=dt.UTC)  # the whole world is visible

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from finlake.calendar import NY
 from finlake.sources.base import HttpExchange
-from finlake.sources.yahoo.sample import SampleChartTransport
+from finlake_sample.yahoo import SampleChartTransport
 
 
 def bar_index(doc: dict, day: dt.date) -> int:

@@ -20,14 +20,14 @@ from finlake.pipelines.prices import fetch_prices
 from finlake.settings import Settings
 from finlake.sources.base import RetryableSourceError, SourceUnreachableError
 from finlake.sources.fred.client import LiveFredTransport
-from finlake.sources.fred.sample import SampleFred
 from finlake.sources.http import CrossProcessRateLimiter, HttpGetter, name_resolution_failed
 from finlake.sources.news.client import FeedResponse
 from finlake.sources.news.feeds import load_feeds
-from finlake.sources.news.sample import SampleNews
 from finlake.sources.yahoo.live import YFinanceChartTransport
 from finlake.sources.yahoo.provider import YahooProvider
 from finlake.universe import DEFAULT_UNIVERSE
+from finlake_sample.fred import SampleFred
+from finlake_sample.news import SampleNews
 from finlake_tests.conftest import after_close
 
 GARBAGE = b"\x1f\x8b this is not gzip at all"

@@ -13,7 +13,7 @@ from finlake.lake import RAW_SCHEMA
 from finlake.sources.base import PayloadError
 from finlake.sources.feed_xml import read_feed, root_closed
 from finlake.sources.news.client import FeedResponse
-from finlake.sources.news.sample import SampleNews
+from finlake_sample.news import SampleNews
 from finlake_tests.integration.test_news_pipeline import START, build, poll
 
 CUT = 0.55

@@ -9,7 +9,7 @@ its items link to, on the real meeting calendar) and BLS's "latest numbers".
 The world is synthetic and deterministic: every day (ET) of every stream is generated from its own
 seed (random.Random seeded with crc32 of a stable string), lazily and cached, so the same URL at
 the same clock gives the same bytes in any process. Stories loosely follow the sample price market
-(`finlake.sources.yahoo.sample.history`): a stock's news on a big down day is mostly negative,
+(`finlake_sample.yahoo.history`): a stock's news on a big down day is mostly negative,
 earnings stories agree with the next session's move, market wraps quote the SPY/QQQ move, jobs
 and CPI stories quote the BLS numbers and FOMC stories the decision in the Fed feed.
 
@@ -38,11 +38,11 @@ from finlake.sources.fed.decisions import load_decisions
 from finlake.sources.fed.meetings import FomcMeeting, load_meetings
 from finlake.sources.news.client import FeedResponse
 from finlake.sources.news.feeds import DEFAULT_FEEDS, load_feeds
-from finlake.sources.sample_util import nth_weekday, weekday_on_or_after
 from finlake.sources.sec.eight_k import EIGHT_K_ITEMS
-from finlake.sources.sec.sample import current_feed_head
-from finlake.sources.yahoo.sample import history, profile
 from finlake.universe import DEFAULT_UNIVERSE, InvalidTickerError, Security, validate_ticker
+from finlake_sample.sec import current_feed_head
+from finlake_sample.util import nth_weekday, weekday_on_or_after
+from finlake_sample.yahoo import history, profile
 
 UTC = dt.UTC
 WORLD_START = dt.date(2005, 1, 1)  # nothing is published before this day

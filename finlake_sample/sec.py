@@ -12,7 +12,7 @@ filings from 2010 to a 2027 horizon. It is generated once per process from fixed
 Generators seeded with crc32 of stable strings) and is the same for every clock; the clock
 (`as_of`) only decides what a request can see: a filing exists once it is accepted, a daily index
 once its day has closed (22:00 ET). Insider trade prices come from the sample price market
-(`finlake.sources.yahoo.sample`), so they sit near the as-traded close and share counts follow the
+(`finlake_sample.yahoo`), so they sit near the as-traded close and share counts follow the
 same splits.
 
 Real quirks reproduced on purpose: Apple's (and one filler's) acceptanceDateTime is New York wall
@@ -39,9 +39,9 @@ import orjson
 
 from finlake.calendar import NY, edgar, nyse
 from finlake.sources.base import HttpExchange
-from finlake.sources.sample_util import month_end
 from finlake.sources.sec.eight_k import EIGHT_K_ITEMS
-from finlake.sources.yahoo.sample import history, profile
+from finlake_sample.util import month_end
+from finlake_sample.yahoo import history, profile
 
 UTC = dt.UTC
 START = dt.date(2010, 1, 1)  # first filing date of the world

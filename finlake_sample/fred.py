@@ -53,7 +53,7 @@ import orjson
 
 from finlake.sources.base import HttpExchange
 from finlake.sources.fred.client import FRED_ROOT
-from finlake.sources.sample_util import month_start, nth_weekday, weekday_on_or_after
+from finlake_sample.util import month_start, nth_weekday, weekday_on_or_after
 
 OBSERVATIONS_FROM = dt.date(2000, 1, 1)
 FIRST_VINTAGE = dt.date(2005, 1, 3)  # ALFRED's first vintage: all history published until then
