@@ -71,10 +71,14 @@ class FinlakeResource(dg.ConfigurableResource):
 
     def price_provider(self) -> PriceProvider:
         if self.source == "live":
-            from finlake.sources.yahoo.live import YFinanceChartTransport
+            from finlake.sources.http import CrossProcessRateLimiter
+            from finlake.sources.yahoo.live import REQUESTS_PER_SECOND, YFinanceChartTransport
 
             cache = self.settings().home / "cache" / "yfinance"
-            return YahooProvider(YFinanceChartTransport(cache_dir=cache))
+            limiter = CrossProcessRateLimiter(
+                self.settings().home / ".locks" / "yahoo-rate", REQUESTS_PER_SECOND
+            )
+            return YahooProvider(YFinanceChartTransport(cache_dir=cache, limiter=limiter))
         from finlake_sample.yahoo import SampleChartTransport
 
         as_of = self.now() if self.sample_as_of else None

@@ -51,9 +51,7 @@ def transport(yf, data: FakeData) -> YFinanceChartTransport:
         handle._data = data
         return handle
 
-    return YFinanceChartTransport(
-        min_interval_s=0, attempts=3, backoff_s=0.01, ticker_factory=factory
-    )
+    return YFinanceChartTransport(attempts=3, backoff_s=0.01, ticker_factory=factory)
 
 
 def test_records_the_raw_chart_body_and_parses_like_sample(yf, realdata):
@@ -105,3 +103,14 @@ def test_empty_answer_for_a_ticker_is_an_error(yf):
     data = FakeData([Response(json.dumps(empty).encode())])
     with pytest.raises(EmptyPayloadError):
         transport(yf, data).get("ZZZZ", 1598846400, 1604725200)
+
+
+def test_live_yahoo_shares_the_cross_process_limiter_of_the_home(tmp_path):
+    from finlake.defs.resources import FinlakeResource
+    from finlake.sources.http import CrossProcessRateLimiter
+
+    provider = FinlakeResource(home=str(tmp_path / "home"), source="live").price_provider()
+    limiter = provider.transport.limiter
+    assert isinstance(limiter, CrossProcessRateLimiter)  # the class SEC, FRED and news use
+    assert limiter.path == tmp_path / "home" / ".locks" / "yahoo-rate"
+    assert limiter.interval == 0.5

@@ -10,8 +10,6 @@ same parser as the sample mode reads them. yfinance's frame itself is not used: 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,10 +23,11 @@ from tenacity import (
 
 from finlake.calendar import NY
 from finlake.sources.base import EmptyPayloadError, HttpExchange, RetryableSourceError, SourceError
-from finlake.sources.http import transport_error
+from finlake.sources.http import CrossProcessRateLimiter, transport_error
 
 CHART_PATH = "/v8/finance/chart/"
 BASE_URL = "https://query2.finance.yahoo.com/v8/finance/chart/{ticker}"
+REQUESTS_PER_SECOND = 2.0  # Yahoo answers 429 to bursts; one budget across the home's processes
 
 
 class _Recorder:
@@ -55,23 +54,6 @@ class _Recorder:
         return getattr(self._data, name)
 
 
-class Throttle:
-    """At most one request per `interval` seconds from this process."""
-
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def wait(self) -> None:
-        with self._lock:
-            now = time.monotonic()
-            delay = self._next - now
-            self._next = max(now, self._next) + self.interval
-        if delay > 0:
-            time.sleep(delay)
-
-
 def _default_ticker_factory(ticker: str) -> Any:
     import yfinance as yf
 
@@ -83,7 +65,7 @@ class YFinanceChartTransport:
         self,
         cache_dir: Path | None = None,
         *,
-        min_interval_s: float = 0.5,
+        limiter: CrossProcessRateLimiter | None = None,
         attempts: int = 5,
         backoff_s: float = 2.0,
         timeout_s: int = 20,
@@ -95,7 +77,7 @@ class YFinanceChartTransport:
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
             yf.set_tz_cache_location(str(cache_dir))
-        self.throttle = Throttle(min_interval_s)
+        self.limiter = limiter  # the budget every process of the home shares; None: unthrottled
         self.attempts = attempts
         self.backoff_s = backoff_s
         self.timeout_s = timeout_s
@@ -113,7 +95,8 @@ class YFinanceChartTransport:
     def _once(self, ticker: str, period1: int, period2: int) -> HttpExchange:
         from yfinance.exceptions import YFRateLimitError, YFTickerMissingError
 
-        self.throttle.wait()
+        if self.limiter is not None:
+            self.limiter.acquire()
         handle = self.ticker_factory(ticker)
         recorder = _Recorder(handle._data)
         handle._data = recorder

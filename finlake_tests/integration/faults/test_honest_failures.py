@@ -158,7 +158,7 @@ def test_a_dead_network_stops_the_price_fetch_at_the_first_ticker(lake):
         def get(self, ticker, period1, period2):
             tried.append(ticker)
             transport = YFinanceChartTransport(
-                min_interval_s=0, attempts=5, backoff_s=5.0, ticker_factory=self.factory
+                attempts=5, backoff_s=5.0, ticker_factory=self.factory
             )
             return transport.get(ticker, period1, period2)
 
