@@ -53,6 +53,7 @@ import orjson
 
 from finlake.sources.base import HttpExchange
 from finlake.sources.fred.client import FRED_ROOT
+from finlake_sample.fomc import FOMC_FROM, meetings
 from finlake_sample.util import month_start, nth_weekday, weekday_on_or_after
 
 OBSERVATIONS_FROM = dt.date(2000, 1, 1)
@@ -237,7 +238,8 @@ def _collapse(dates: Sequence[dt.date], events: list[_Event]) -> _History:
 TARGET_ERA_END = dt.date(2008, 12, 16)  # a point target before, a 25 bp range after
 IORB_ERA = dt.date(2021, 6, 17)  # EFFR sits 8 bp above the range's bottom from here
 POLICY_LOOKAHEAD = 3 * 366  # days the policy path runs past the horizon (yields look ahead)
-_POLICY = (  # effective day -> target (to 2008-12-15) or bottom of the target range, bp
+# effective day -> target in bp, before the FOMC meetings the worlds share (finlake_sample.fomc)
+_POLICY = (
     ("2000-01-01", 550), ("2001-01-04", 500), ("2001-02-01", 450), ("2001-03-21", 425),
     ("2001-04-19", 400), ("2001-05-16", 375), ("2001-06-28", 350), ("2001-08-22", 325),
     ("2001-09-18", 300), ("2001-10-03", 250), ("2001-11-07", 200), ("2001-12-12", 175),
@@ -246,16 +248,7 @@ _POLICY = (  # effective day -> target (to 2008-12-15) or bottom of the target r
     ("2005-03-23", 275), ("2005-05-04", 300), ("2005-07-01", 325), ("2005-08-10", 350),
     ("2005-09-21", 375), ("2005-11-02", 400), ("2005-12-14", 425), ("2006-02-01", 450),
     ("2006-03-29", 475), ("2006-05-11", 500), ("2006-06-30", 525), ("2007-09-19", 475),
-    ("2007-11-01", 450), ("2007-12-12", 425), ("2008-01-23", 350), ("2008-01-31", 300),
-    ("2008-03-19", 225), ("2008-05-01", 200), ("2008-10-09", 150), ("2008-10-30", 100),
-    ("2008-12-16", 0), ("2015-12-17", 25), ("2016-12-15", 50), ("2017-03-16", 75),
-    ("2017-06-15", 100), ("2017-12-14", 125), ("2018-03-22", 150), ("2018-06-14", 175),
-    ("2018-09-27", 200), ("2018-12-20", 225), ("2019-08-01", 200), ("2019-09-19", 175),
-    ("2019-10-31", 150), ("2020-03-04", 100), ("2020-03-16", 0), ("2022-03-17", 25),
-    ("2022-05-05", 75), ("2022-06-16", 150), ("2022-07-28", 225), ("2022-09-22", 300),
-    ("2022-11-03", 375), ("2022-12-15", 425), ("2023-02-02", 450), ("2023-03-23", 475),
-    ("2023-05-04", 500), ("2023-07-27", 525), ("2024-09-19", 475), ("2024-11-08", 450),
-    ("2024-12-19", 425), ("2025-09-18", 400), ("2025-10-30", 375), ("2025-12-11", 350),
+    ("2007-11-01", 450), ("2007-12-12", 425),
 )  # fmt: skip
 _DGS10 = (
     ("2000-01", 4.8), ("2000-12", 4.7), ("2001-06", 4.6), ("2002-06", 4.4), ("2003-06", 3.5),
@@ -294,32 +287,16 @@ _EURO = (
 )  # fmt: skip
 
 
-def _fomc_days(year: int) -> list[dt.date]:
-    """Eight decision days a year on the Fed's usual rhythm (for the drawn years)."""
-    return [
-        nth_weekday(year, 1, -1, WED),
-        nth_weekday(year, 3, 3, WED),
-        weekday_on_or_after(dt.date(year, 4, 29), WED),
-        nth_weekday(year, 6, 3, WED),
-        nth_weekday(year, 7, -1, WED),
-        nth_weekday(year, 9, 3, WED),
-        weekday_on_or_after(dt.date(year, 10, 28), WED),
-        nth_weekday(year, 12, 2, WED),
-    ]
-
-
 @lru_cache(maxsize=4)
 def _policy(horizon: dt.date) -> list[int]:
     """Target (range bottom from 2008-12-16) in bp per calendar day from OBSERVATIONS_FROM to
-    beyond the horizon: a real-ish path to 2025, then decisions drawn per year."""
+    beyond the horizon, effective the day after each decision: the real path to 2008, then the
+    FOMC decisions the Fed world publishes (the real record, then its drawn ones)."""
     changes = [(_anchor_day(day).toordinal(), bp) for day, bp in _POLICY]
-    level = changes[-1][1]
     end = horizon.toordinal() + POLICY_LOOKAHEAD
-    for year in range(2026, dt.date.fromordinal(end).year + 1):
-        rng = _rng("DFF", "fomc", year)
-        for meeting in _fomc_days(year):
-            level = min(500, max(0, level + rng.choice((0, 0, 0, 0, 0, -25, -25, 25))))
-            changes.append((meeting.toordinal() + 1, level))
+    for year in range(FOMC_FROM, dt.date.fromordinal(end).year + 1):
+        for meeting in meetings(year):
+            changes.append((meeting.day.toordinal() + 1, round(meeting.low * 100)))
     out, j, level = [], 0, changes[0][1]
     for o in range(OBSERVATIONS_FROM.toordinal(), end + 1):
         while j < len(changes) and changes[j][0] <= o:

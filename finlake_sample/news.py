@@ -34,12 +34,11 @@ from html import escape
 from urllib.parse import parse_qs, quote, urlsplit
 
 from finlake.calendar import NY, edgar, nyse
-from finlake.sources.fed.decisions import load_decisions
-from finlake.sources.fed.meetings import FomcMeeting, load_meetings
 from finlake.sources.news.client import FeedResponse
 from finlake.sources.news.feeds import DEFAULT_FEEDS, load_feeds
 from finlake.sources.sec.eight_k import EIGHT_K_ITEMS
 from finlake.universe import DEFAULT_UNIVERSE, InvalidTickerError, Security, validate_ticker
+from finlake_sample.fomc import Meeting, fraction, meetings, range_text
 from finlake_sample.sec import current_feed_head
 from finlake_sample.util import nth_weekday, weekday_on_or_after
 from finlake_sample.yahoo import history, profile
@@ -936,7 +935,7 @@ def _day_event(day: dt.date, rng: random.Random) -> str:
         return "the jobs report"
     if _local_day(releases["cpi"][0]) == day:
         return "inflation data"
-    if any(m.day == day for m in _fomc(day.year)):
+    if any(m.day == day for m in meetings(day.year)):
         return "the Fed decision"
     return rng.choice(_EVENTS)
 
@@ -1032,7 +1031,7 @@ def _macro_headlines(day: dt.date, rng: random.Random) -> list[tuple[str, dt.dat
             f"unemployment rate at {unemployment:.1f}%"
         )
         out.append(("jobs", jobs[0], title, f"Nonfarm payrolls changed by {change:+,} in {month}."))
-    for meeting in _fomc(day.year):
+    for meeting in meetings(day.year):
         if meeting.day == day:
             bps = meeting.change
             if bps > 0:
@@ -1246,105 +1245,6 @@ def _yahoo_day(ticker: str, name: str, day: dt.date) -> tuple[_Story, ...]:
 # The Federal Reserve
 
 
-@dataclass(frozen=True)
-class _Meeting:
-    day: dt.date  # the decision day: the statement comes out on it
-    at: dt.datetime  # the statement's release (ET)
-    change: int  # basis points, on the upper bound
-    low: float  # the target after the decision (low == high: a single target, before 2008-12-16)
-    high: float
-    projections: bool
-    first: dt.date  # first day (the same day for a one-day meeting)
-    unscheduled: bool = False  # an intermeeting action: no projections, no minutes of its own
-    real: bool = True  # the decision is the real record; False: drawn after the shipped history
-
-    @property
-    def minutes(self) -> dt.date:
-        return self.day + dt.timedelta(days=21)
-
-    @property
-    def range_text(self) -> str:
-        return _range_text(self.low, self.high)
-
-
-def _range_text(low: float, high: float) -> str:
-    if low == high:
-        return f"{_fraction(high)} percent"
-    return f"{_fraction(low)} to {_fraction(high)} percent"
-
-
-def _fraction(x: float) -> str:
-    whole, part = int(x), round((x - int(x)) * 4)
-    frac = ("", "1/4", "1/2", "3/4")[part]
-    if not whole:
-        return frac or "0"
-    return f"{whole}-{frac}" if frac else str(whole)
-
-
-_FOMC_FROM = 2008  # the first year of the shipped decision history (fomc_decisions.csv)
-
-
-@cache
-def _real_fomc() -> dict[int, dict[dt.date, FomcMeeting]]:
-    """The real meetings that took place (scheduled and unscheduled), by year and decision day."""
-    out: dict[int, dict[dt.date, FomcMeeting]] = {}
-    for m in load_meetings():
-        if not m.cancelled:
-            out.setdefault(m.year, {})[m.end] = m
-    return out
-
-
-def _fomc_days(year: int) -> list[tuple[dt.date, dt.date, dt.datetime, bool, bool]]:
-    """(first day, decision day, release, projections, unscheduled) of the year's meetings: the
-    real calendar where it covers the year, else eight meetings on the Fed's usual rhythm."""
-    if year in _real_fomc():
-        return [
-            (m.start, m.end, m.statement_at, m.projections, m.unscheduled)
-            for _, m in sorted(_real_fomc()[year].items())
-        ]
-    wed = 2
-    days = [
-        nth_weekday(year, 1, -1, wed),
-        nth_weekday(year, 3, 3, wed),
-        weekday_on_or_after(dt.date(year, 4, 25), wed),
-        nth_weekday(year, 6, 3, wed),
-        nth_weekday(year, 7, -1, wed),
-        nth_weekday(year, 9, 3, wed),
-        weekday_on_or_after(dt.date(year, 10, 28), wed),
-        weekday_on_or_after(dt.date(year, 12, 9), wed),
-    ]
-    return [
-        (d - dt.timedelta(days=1), d, _et(d, 14 * 3600), n in (1, 3, 5, 7), False)
-        for n, d in enumerate(days)
-    ]
-
-
-@lru_cache(maxsize=64)
-def _fomc(year: int) -> tuple[_Meeting, ...]:
-    """The year's decisions: the real record through the last shipped decision, then drawn (a
-    hold most of the time, a quarter point either way otherwise)."""
-    if year < _FOMC_FROM:
-        return ()
-    history = load_decisions()
-    real = {d.day: d for d in history}
-    before = _fomc(year - 1)[-1] if year > _FOMC_FROM else None
-    low, high = (
-        (before.low, before.high) if before else (history[0].target_low, history[0].target_high)
-    )
-    rng = _rng("fomc", year)
-    out = []
-    for first, day, at, projections, unscheduled in _fomc_days(year):
-        if day <= history[-1].day:
-            decided = real[day]  # a test keeps the history and the calendar in step
-            change = round((decided.target_high - high) * 100)
-            low, high, drawn = decided.target_low, decided.target_high, False
-        else:
-            change = max(rng.choice((0, 0, 0, 0, 0, 0, -25, 25)), -round(low * 100))
-            low, high, drawn = round(low + change / 100, 2), round(high + change / 100, 2), True
-        out.append(_Meeting(day, at, change, low, high, projections, first, unscheduled, not drawn))
-    return tuple(out)
-
-
 def _span(first: dt.date, last: dt.date) -> str:
     """'March 18', 'January 29-30' or 'January 31-February 1', as the Fed names meetings."""
     if first == last:
@@ -1406,7 +1306,7 @@ def _fed_year(year: int) -> tuple[_Story, ...]:
     """Every Federal Reserve press release of a year, newest first."""
     rng = _rng("fed", year)
     drafts: list[tuple[dt.datetime, str, str]] = []  # (at, kind, title)
-    for m in _fomc(year):
+    for m in meetings(year):
         drafts.append((m.at.astimezone(dt.UTC), "monetary", _STATEMENT_TITLE))
         if m.unscheduled:  # its minutes come with the next meeting's
             continue
@@ -1496,7 +1396,7 @@ def _members(year: int) -> tuple[str, ...]:
     )
 
 
-def _votes(m: _Meeting) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+def _votes(m: Meeting) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     """(voting for, voting against, what the dissenters preferred); about one meeting in five
     has one or two dissents."""
     chair, vice = next((chair, vice) for until, chair, vice in _LEADERS if m.day < until)
@@ -1509,7 +1409,7 @@ def _votes(m: _Meeting) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     return (chair, vice, *(n for n in members if n not in against)), against, preference
 
 
-def _preference(m: _Meeting, rng: random.Random) -> str:
+def _preference(m: Meeting, rng: random.Random) -> str:
     before = (round(m.low - m.change / 100, 2), round(m.high - m.change / 100, 2))
     if m.day <= _RANGE_START:
         if m.change:
@@ -1521,14 +1421,14 @@ def _preference(m: _Meeting, rng: random.Random) -> str:
         return f"preferred to {'lower' if lower else 'raise'} {quarter}"
     if abs(m.change) > 25 and rng.random() < 0.5:
         return f"preferred to {'raise' if m.change > 0 else 'lower'} {quarter}"
-    target = _range_text(*before)
+    target = range_text(*before)
     return f"preferred to maintain the target range for the federal funds rate at {target}"
 
 
-def _decision(m: _Meeting) -> str:
+def _decision(m: Meeting) -> str:
     """The decision sentence in the wording of the meeting's era."""
     if m.day < _RANGE_START:
-        target = _fraction(m.high)
+        target = fraction(m.high)
         if not m.change:
             return (
                 "The Federal Open Market Committee decided today to keep its target for the "
@@ -1561,14 +1461,14 @@ def _decision(m: _Meeting) -> str:
             f"In support of these goals, the Committee decided to {verb} the target range for "
             f"the federal funds rate to {m.range_text}."
         )
-    points = f"{_fraction(size / 100)} percentage point{'s' if size > 100 else ''}"
+    points = f"{fraction(size / 100)} percentage point{'s' if size > 100 else ''}"
     return (
         f"In support of its goals, the Committee decided to {verb} the target range for the "
         f"federal funds rate by {points} to {m.range_text}."
     )
 
 
-def _voting(m: _Meeting) -> str:
+def _voting(m: Meeting) -> str:
     voters, against, preference = _votes(m)
     subject = "monetary policy action were"
     if m.day.year < 2017:
@@ -1589,7 +1489,7 @@ def _voting(m: _Meeting) -> str:
     return text
 
 
-def _statement_page(m: _Meeting) -> bytes:
+def _statement_page(m: Meeting) -> bytes:
     at = m.at.astimezone(NY)
     date = f"{m.day:%B %d, %Y}"
     outlook = _OUTLOOKS[_rng("fomc-outlook", m.day).randrange(3)]
@@ -1671,7 +1571,7 @@ def _render_statement(url: str, as_of: dt.datetime) -> Rendered | None:
     story = next((s for s in _fed_year(day.year) if s.url == url), None)
     if story is None or story.title != _STATEMENT_TITLE or story.at > as_of:
         return None
-    meeting = next(m for m in _fomc(day.year) if m.day == day)
+    meeting = next(m for m in meetings(day.year) if m.day == day)
     return _statement_page(meeting), story.at
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 
+import finlake_sample.fomc as fomc
 import finlake_sample.news as sample
 from finlake.sources.fed.decisions import load_decisions, with_history
 from finlake.sources.fed.statements import (
@@ -444,7 +445,7 @@ def test_the_sample_statement_pages_round_trip_to_the_sample_decisions():
     history = {d.day: d for d in load_decisions()}
     checked = dissented = real = 0
     for year in range(2005, 2028):
-        meetings = {m.day: m for m in sample._fomc(year)}
+        meetings = {m.day: m for m in fomc.meetings(year)}
         for story in sample._fed_year(year):
             if not is_statement_title(story.title):
                 continue
@@ -476,11 +477,11 @@ def test_the_sample_statement_pages_round_trip_to_the_sample_decisions():
     assert real == len(history) - 1  # every shipped decision but 2007's, the base
     # and March and April 2026, drawn after the history
     assert checked == real + 2 and 0.1 < dissented / checked < 0.3
-    assert not sample._fomc(2007)  # no statements before the shipped history
+    assert not fomc.meetings(2007)  # no statements before the shipped history
 
 
 def test_the_sample_serves_the_real_intermeeting_moves_and_no_invented_cut():
-    moves = {m.day: m for year in (2008, 2020) for m in sample._fomc(year)}
+    moves = {m.day: m for year in (2008, 2020) for m in fomc.meetings(year)}
     for day, at, change in (
         (dt.date(2008, 1, 22), "08:30", -75),
         (dt.date(2008, 10, 8), "07:00", -50),
@@ -491,7 +492,7 @@ def test_the_sample_serves_the_real_intermeeting_moves_and_no_invented_cut():
         assert f"{moves[day].at:%H:%M}" == at
     assert dt.date(2020, 3, 18) not in moves  # the cancelled meeting has no statement
     assert moves[dt.date(2020, 4, 29)].change == 0  # no 150 bp cut folded into April
-    hikes = [m.change for m in sample._fomc(2022) if m.change]
+    hikes = [m.change for m in fomc.meetings(2022) if m.change]
     assert hikes == [25, 50, 75, 75, 75, 75, 50]
 
 

@@ -409,3 +409,24 @@ def test_the_api_key_is_never_echoed(fred):
         assert KEY not in ex.url + repr(ex.params) + repr(ex.headers)
         assert KEY.encode() not in ex.body
         assert ex.headers == {"content-type": "application/json; charset=UTF-8"}
+
+
+def test_the_effective_rate_follows_the_fomc_decisions_the_fed_world_publishes(fred):
+    """DFF sits inside the target range of the decision in force, the real record and the
+    drawn decisions after it alike (one FOMC for both sample worlds)."""
+    from finlake_sample.fomc import meetings
+
+    current = {r["date"]: float(r["value"]) for r in rows(fred, "DFF") if r["value"] != "."}
+    decided = [m for year in (2019, 2020, 2022, 2024, 2025, 2026) for m in meetings(year)]
+    checked = 0
+    for meeting, following in itertools.pairwise(decided):
+        day = meeting.day + dt.timedelta(days=2)
+        while day.isoformat() not in current and day < following.day:
+            day += dt.timedelta(days=1)
+        if day >= following.day or day.isoformat() not in current:
+            continue
+        low, high = (meeting.low, meeting.low + 0.25) if meeting.day.year > 2008 else (0, 9)
+        assert low <= current[day.isoformat()] <= high + 1e-9, (meeting.day, day)
+        checked += 1
+    assert checked > 40
+    assert any(not m.real for m in decided)  # the drawn 2026 decisions are covered too
