@@ -78,12 +78,12 @@ def dataset_view_sql(ds: Dataset, lake: Lake) -> tuple[str, bool]:
     options = f", hive_partitioning = true, hive_types = {{{hive_types}}}" if hive_cols else ""
     options += ", union_by_name = true"  # a column added later reads as null in older files
     source = f"read_parquet({sql_string(lake.file_pattern(ds))}{options})"
-    stored = set(hive_cols) | {c for f in lake.files(ds) for c in pl.read_parquet_schema(f)}
-    select = ", ".join(
-        f'CAST("{n}" AS {t}) AS "{n}"' if n in stored else f'CAST(NULL AS {t}) AS "{n}"'
-        for n, t in cols
-    )  # a column no file has yet (written before it was added) is null
-    return f"SELECT {select} FROM {source}", True
+    # a typed empty row joined by name: a column no file has yet (written before the column was
+    # added) reads as null, and as its values once a later file has it, with no rebuild
+    nulls = ", ".join(f'CAST(NULL AS {t}) AS "{n}"' for n, t in cols)
+    select = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in cols)
+    contract = f"SELECT {nulls} WHERE false"
+    return f"SELECT {select} FROM (SELECT * FROM {source} UNION ALL BY NAME {contract})", True
 
 
 @dataclass

@@ -73,12 +73,12 @@ _OFFERING = re.compile(
 _UNDERWRITER_BEFORE = re.compile(
     r"\b(?:underwritten\s+by|led\s+by|managed\s+by|run\s+by|arranged\s+by|underwriters?"
     r"(?:\s+(?:include|including|are|were))?|bookrunners?(?:\s+(?:include|including|are|were))?"
-    r"|banks?\s+(?:include|including|are|were|led\s+by)|with)\s+(?:(?:(?-i:[A-Z])[\w&.'’-]*|of|&)"
-    r"(?:,\s+|\s+and\s+|\s+))*?$",
+    r"|banks?\s+(?:include|including|are|were|led\s+by)|with)\s+"
+    r"(?:(?>(?-i:[A-Z])[\w&.'’-]*|of|&|(?-i:and))(?:,\s+|\s+))*?$",  # atomic: no backtracking
     re.IGNORECASE,
 )
 _UNDERWRITER_AFTER = re.compile(
-    r"^(?:,?\s+(?:and\s+)?(?-i:[A-Z])[\w&.'’-]*)*?\s*(?:-led\b|\s+(?:is|are|as|to|will|among)\s+"
+    r"^(?:,?\s+(?:(?-i:and)\s+)?(?>(?-i:[A-Z])[\w&.'’-]*))*?\s*(?:-led\b|\s+(?:is|are|as|to|will|among)\s+"
     r"(?:the\s+)?"
     r"(?:lead\s+|joint\s+|co-?)?(?:underwriters?|bookrunners?|lead\s+left|lead|leads|run|manage"
     r"|underwrite)|\s+(?:lead|leads|led|underwrite|underwrites|underwriting|run|runs|running"

@@ -75,3 +75,15 @@ def test_subjects_and_mentions_on_held_out_headlines(companies) -> None:
 )
 def test_roles(companies, title, subjects, mentioned) -> None:
     assert TickerTagger(companies).roles(title) == (subjects, mentioned)
+
+
+def test_a_run_of_capitalised_ands_does_not_stall_the_tagger() -> None:
+    """The underwriter patterns once backtracked exponentially on "... And And And ..."."""
+    import time
+
+    from finlake.transforms.roles import _UNDERWRITER_AFTER, _UNDERWRITER_BEFORE
+
+    started = time.perf_counter()
+    _UNDERWRITER_AFTER.match(" And" * 120 + " others")
+    _UNDERWRITER_BEFORE.search("IPO led by" + " And" * 120 + " others, ")
+    assert time.perf_counter() - started < 0.5
