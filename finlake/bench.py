@@ -185,9 +185,9 @@ def bench_session(tickers: int = 500, history: int = 252) -> dict[str, float]:
 def bench_news(hours: int = 168) -> dict[str, float]:
     """`hours` hourly news polls of the sample feeds as one single-run Dagster backfill, then the
     next hour's poll as the schedule runs it; the sample clock is fixed at END's close."""
+    from finlake.calendar import HOUR_FORMAT
     from finlake.datasets import NEWS_ARTICLES
     from finlake.definitions import build_defs
-    from finlake.defs.partitions import HOUR_FORMAT
     from finlake.defs.resources import FinlakeResource
     from finlake.universe import DEFAULT_UNIVERSE
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -208,3 +209,10 @@ def edgar() -> EdgarCalendar:
         - EDGAR_OPEN_DURING_CLOSURE
     )
     return EdgarCalendar(closed=closed, horizon=horizon)
+
+
+HOUR_FORMAT = "%Y-%m-%d-%H:%M"  # an hourly partition's key (news polls), in UTC
+
+
+def hour_starts(keys: Sequence[str]) -> list[dt.datetime]:
+    return [dt.datetime.strptime(k, HOUR_FORMAT).replace(tzinfo=dt.UTC) for k in keys]

@@ -232,7 +232,8 @@ def parse(
     Rejected rows go to stderr with their reasons. Kinds: yahoo-chart, sec-tickers,
     sec-submissions, sec-daily-index, sec-form4, sec-companyfacts, sec-current-feed, rss,
     fred-observations, fed-press."""
-    from finlake.parsers import PARSERS, ParseInput
+    from finlake.contracts import PARSE_KINDS as PARSERS
+    from finlake.parse_kinds.base import ParseInput
 
     if kind not in PARSERS:
         raise click.BadParameter(f"unknown kind {kind!r}; one of {', '.join(PARSERS)}")
@@ -307,8 +308,9 @@ def recover(home: Path | None) -> None:
 def retention(apply_: bool, keep: tuple[str, ...], home: Path | None) -> None:
     """List (or with --apply, delete) what the retention policy no longer keeps."""
     from finlake.catalog import Catalog
+    from finlake.contracts import DEFAULT_RETENTION_DAYS
     from finlake.lake import Lake
-    from finlake.retention import DEFAULT_RETENTION_DAYS, apply_retention
+    from finlake.retention import apply_retention
 
     policy = dict(DEFAULT_RETENTION_DAYS)
     for item in keep:

@@ -1,8 +1,5 @@
-"""The Dagster code location `finlake`: everything under finlake/defs, with code references."""
+"""The Dagster code location `finlake`: everything under finlake/defs plus the finlake resource."""
 
-from __future__ import annotations
-
-import warnings
 from pathlib import Path
 
 import dagster as dg
@@ -12,20 +9,9 @@ from finlake.defs.resources import FinlakeResource
 
 def build_defs(finlake: FinlakeResource | None = None) -> dg.Definitions:
     """All definitions; `finlake` replaces the resource resolved from the environment."""
-    loaded = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
-    resources = dict(loaded.resources or {})
-    if finlake is not None:
-        resources["finlake"] = finlake
-    with warnings.catch_warnings():  # code references are Beta; nothing else is muted
-        warnings.simplefilter("ignore", dg.BetaWarning)
-        assets = dg.with_source_code_references(list(loaded.assets or []))
-    return dg.Definitions(
-        assets=assets,
-        asset_checks=loaded.asset_checks,
-        jobs=loaded.jobs,
-        schedules=loaded.schedules,
-        sensors=loaded.sensors,
-        resources=resources,
+    return dg.Definitions.merge(
+        dg.load_from_defs_folder(path_within_project=Path(__file__).parent),
+        dg.Definitions(resources={"finlake": finlake or FinlakeResource.from_env()}),
     )
 
 

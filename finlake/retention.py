@@ -2,7 +2,8 @@
 
 A policy maps a dataset name (or `bronze/<source>` for raw payloads) to the days it keeps,
 counted back from now on the dataset's time column. Only datasets named in the policy are
-touched; prices, filings and fundamentals are kept forever unless a user adds them.
+touched; prices, filings and fundamentals are kept forever unless a user adds them. The
+defaults come from the sources' contracts (finlake.contracts.DEFAULT_RETENTION_DAYS).
 """
 
 from __future__ import annotations
@@ -15,11 +16,6 @@ import polars as pl
 from finlake.datasets import DATASETS, Dataset
 from finlake.lake import PRUNE_SCHEMA, Lake
 
-DEFAULT_RETENTION_DAYS: dict[str, int] = {
-    "news_articles": 365,
-    "news_sentiment_daily": 365,
-    "bronze/news": 365,
-}
 TIME_COLUMNS = ("published_at", "date", "filing_date", "time")
 
 

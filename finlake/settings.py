@@ -47,13 +47,16 @@ def require_home(home: Path) -> Path:
     )
 
 
+HOME_ENV, SOURCE_ENV = "FINLAKE_HOME", "FINLAKE_SOURCE"
+
+
 def default_home(source: Source) -> Path:
     """~/.finlake/demo for sample data, ~/.finlake/live for live data."""
     return Path.home() / ".finlake" / ("demo" if source == "sample" else "live")
 
 
 def resolve_source(env: Mapping[str, str] = os.environ) -> Source:
-    source = env.get("FINLAKE_SOURCE", "sample").strip().lower() or "sample"
+    source = env.get(SOURCE_ENV, "sample").strip().lower() or "sample"
     if source not in SOURCES:
         raise ValueError(f"FINLAKE_SOURCE must be 'sample' or 'live', not {source!r}")
     return source  # type: ignore[return-value]
@@ -61,7 +64,7 @@ def resolve_source(env: Mapping[str, str] = os.environ) -> Source:
 
 def resolve_home(env: Mapping[str, str] = os.environ, source: Source | None = None) -> Path:
     """$FINLAKE_HOME if set, else the default home of the source mode."""
-    if raw := env.get("FINLAKE_HOME", "").strip():
+    if raw := env.get(HOME_ENV, "").strip():
         return Path(raw).expanduser().resolve()
     return default_home(source or resolve_source(env))
 

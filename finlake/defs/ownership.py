@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-OWNERS = {
-    "prices": "team:market-data",
+from finlake.contracts import SOURCES
+
+OWNERS = {  # the groups no source contract names (each contract names its own owner)
     "indicators": "team:market-data",
-    "sec": "team:filings",
-    "news": "team:news",
-    "macro": "team:macro",
-    "policy": "team:macro",
     "staging": "team:analytics",
     "marts": "team:analytics",
     "catalog": "team:platform",
@@ -17,6 +14,13 @@ OWNERS = {
 }
 
 
+def owner(group: str) -> str:
+    for contract in SOURCES:
+        if contract.group == group:
+            return contract.owner
+    return OWNERS[group]
+
+
 def owned(group: str) -> dict:
     """The group, its owner and a `domain` tag, to splat into an asset or asset spec."""
-    return {"group_name": group, "owners": [OWNERS[group]], "tags": {"domain": group}}
+    return {"group_name": group, "owners": [owner(group)], "tags": {"domain": group}}

@@ -47,8 +47,10 @@ edgar_days = dg.TimeWindowPartitionsDefinition(
 news_hours = dg.HourlyPartitionsDefinition(
     start_date=dt.datetime(2024, 1, 1), timezone="UTC", end_offset=1
 )
-HOUR_FORMAT = "%Y-%m-%d-%H:%M"
 
-
-def hour_starts(keys: list[str]) -> list[dt.datetime]:
-    return [dt.datetime.strptime(k, HOUR_FORMAT).replace(tzinfo=dt.UTC) for k in keys]
+# the partitions a source contract names (finlake.contracts.base.Partitioning)
+PARTITIONS: dict[str, dg.PartitionsDefinition] = {
+    "nyse_sessions": nyse_sessions,
+    "edgar_days": edgar_days,
+    "news_hours": news_hours,
+}

@@ -1,28 +1,26 @@
-"""The finlake resource: the home, the source mode and the universe a run works with."""
+"""The finlake resource: the home, the source mode, the clock and the universe a run works
+with; each source's client comes from its contract (finlake.contracts)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 from pydantic import Field
 
+from finlake.contracts import DEFAULT_RETENTION_DAYS, source
+from finlake.contracts.base import SourceContract
 from finlake.lake import Lake
-from finlake.retention import DEFAULT_RETENTION_DAYS
-from finlake.settings import Settings
-from finlake.sources.base import PriceProvider
-from finlake.sources.fred.client import FredTransport
+from finlake.settings import HOME_ENV, SOURCE_ENV, Settings
 from finlake.sources.fred.payloads import macro_series
-from finlake.sources.news.client import NewsTransport
-from finlake.sources.news.feeds import Feed, load_feeds
-from finlake.sources.sec.client import SecTransport
-from finlake.sources.yahoo.provider import YahooProvider
 from finlake.universe import DEFAULT_UNIVERSE, Security, load_universe
 
 
 class FinlakeResource(dg.ConfigurableResource):
-    """Resolved from FINLAKE_HOME / FINLAKE_SOURCE / FINLAKE_UNIVERSE when the code loads."""
+    """Configured by FINLAKE_HOME / FINLAKE_SOURCE (dg.EnvVar) and FINLAKE_UNIVERSE."""
 
     home: str = Field(description="The finlake home (lake, catalog, Dagster storage).")
     source: str = Field(default="sample", description="'sample' (offline) or 'live'.")
@@ -46,8 +44,14 @@ class FinlakeResource(dg.ConfigurableResource):
 
     @classmethod
     def from_env(cls) -> FinlakeResource:
+        """The resource as the environment configures it. Variables that are set are passed as
+        dg.EnvVar (the UI shows where a value comes from, and runs read it from their own
+        environment); unset ones take the defaults. Settings are checked here, so a bad
+        universe or source fails as the definitions load."""
         settings = Settings.from_env()
-        return cls(home=str(settings.home), source=settings.source)
+        home = dg.EnvVar(HOME_ENV) if os.environ.get(HOME_ENV, "").strip() else str(settings.home)
+        exact = os.environ.get(SOURCE_ENV) == settings.source  # else pass the normalized value
+        return cls(home=home, source=dg.EnvVar(SOURCE_ENV) if exact else settings.source)
 
     def settings(self) -> Settings:
         if self.universe is None:
@@ -69,80 +73,16 @@ class FinlakeResource(dg.ConfigurableResource):
             return dt.datetime.fromisoformat(self.sample_as_of).astimezone(dt.UTC)
         return dt.datetime.now(dt.UTC)
 
-    def price_provider(self) -> PriceProvider:
-        if self.source == "live":
-            from finlake.sources.http import CrossProcessRateLimiter
-            from finlake.sources.yahoo.live import REQUESTS_PER_SECOND, YFinanceChartTransport
+    def transport(self, group: str, clock: dt.datetime | None = None) -> Any:
+        """The client of the source named `group` (see client)."""
+        return self.client(source(group), clock)
 
-            cache = self.settings().home / "cache" / "yfinance"
-            limiter = CrossProcessRateLimiter(
-                self.settings().home / ".locks" / "yahoo-rate", REQUESTS_PER_SECOND
-            )
-            return YahooProvider(YFinanceChartTransport(cache_dir=cache, limiter=limiter))
-        from finlake_sample.yahoo import SampleChartTransport
-
-        as_of = self.now() if self.sample_as_of else None
-        return YahooProvider(SampleChartTransport(as_of), clock=self.now)
-
-    def news_feeds(self) -> tuple[Feed, ...]:
-        return load_feeds()
-
-    def news_transport(self, clock: dt.datetime) -> NewsTransport:
-        """The feeds' HTTP client (per-host budgets): over the network, or answered by the
-        sample news world as of `clock` (sample_transport: the same client code runs)."""
-        from finlake.sources.news.client import LiveNewsTransport
-
-        locks = self.settings().home / ".locks"
-        if self.source == "live":
-            return LiveNewsTransport(locks, self.news_feeds())
-        from finlake_sample.news import SampleNews
-        from finlake_sample.transport import SAMPLE_RATE, news_world
-
-        world = news_world(SampleNews(clock, self.settings().universe))
-        return LiveNewsTransport(
-            locks / "sample", self.news_feeds(), transport=world, requests_per_second=SAMPLE_RATE
-        )
+    def client(self, contract: SourceContract, clock: dt.datetime | None = None) -> Any:
+        """A source's client from its contract: over the network in live mode; in sample mode
+        the same client class answered by the sample world as of `clock` (default now())."""
+        make = contract.transport.live if self.source == "live" else contract.transport.sample
+        settings = self.settings()
+        return make(settings.home, settings, clock or self.now())
 
     def fred_series(self) -> tuple[str, ...]:
         return macro_series(self.macro_series)
-
-    def fred_transport(self) -> FredTransport:
-        """FRED's HTTP client (FRED_API_KEY, shared rate limit): live, or answered by the
-        sample FRED world at now()."""
-        from finlake.sources.fred.client import FRED_ROOT, LiveFredTransport
-
-        locks = self.settings().home / ".locks"
-        if self.source == "live":
-            return LiveFredTransport(locks / "fred-rate")
-        from finlake_sample.fred import SampleFred
-        from finlake_sample.transport import SAMPLE_KEY, SAMPLE_RATE, fred_world
-
-        return LiveFredTransport(
-            locks / "sample" / "fred-rate",
-            key=SAMPLE_KEY,
-            transport=fred_world(SampleFred(self.now()), FRED_ROOT),
-            requests_per_second=SAMPLE_RATE,
-        )
-
-    def sec_transport(self) -> SecTransport:
-        """EDGAR's HTTP client (declared User-Agent, shared rate limit): live, or answered by
-        the sample EDGAR at now()."""
-        from finlake.sources.sec.client import LiveSecTransport
-
-        locks = self.settings().home / ".locks"
-        if self.source == "live":
-            return LiveSecTransport(locks / "sec-rate")
-        from finlake_sample.sec import SampleEdgar
-        from finlake_sample.transport import SAMPLE_AGENT, SAMPLE_RATE, sec_world
-
-        return LiveSecTransport(
-            locks / "sample" / "sec-rate",
-            user_agent=SAMPLE_AGENT,
-            transport=sec_world(SampleEdgar(self.now())),
-            requests_per_second=SAMPLE_RATE,
-        )
-
-
-@dg.definitions
-def resources() -> dg.Definitions:
-    return dg.Definitions(resources={"finlake": FinlakeResource.from_env()})

@@ -157,3 +157,16 @@ def test_loading_the_definitions_shows_no_beta_or_preview_warning():
         [sys.executable, "-W", "always", "-c", script], capture_output=True, text=True, check=True
     )
     assert "BetaWarning" not in out.stderr and "PreviewWarning" not in out.stderr, out.stderr
+
+
+def test_the_home_and_source_come_from_the_environment_as_env_vars(tmp_path, monkeypatch):
+    from finlake.defs.resources import FinlakeResource
+
+    monkeypatch.setenv("FINLAKE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("FINLAKE_SOURCE", "sample")
+    resource = FinlakeResource.from_env()
+    assert isinstance(resource.home, dg.EnvVar) and resource.home.env_var_name == "FINLAKE_HOME"
+    assert isinstance(resource.source, dg.EnvVar)
+    assert resource.process_config_and_initialize().settings().home == tmp_path / "home"
+    monkeypatch.setenv("FINLAKE_SOURCE", " Sample ")  # normalized, so passed as its value
+    assert FinlakeResource.from_env().source == "sample"

@@ -9,9 +9,9 @@ import dagster as dg
 import pytest
 
 import finlake
+from finlake.calendar import HOUR_FORMAT
 from finlake.definitions import build_defs
 from finlake.defs.news.assets import NEWS_ARTICLES_KEY, NEWS_BRONZE_KEY, NEWS_SENTIMENT_KEY
-from finlake.defs.partitions import HOUR_FORMAT
 from finlake.defs.resources import FinlakeResource
 from finlake.instance import instance_for
 from finlake.settings import Settings

@@ -6,8 +6,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# the sample worlds are reached only through the resource factories (and the benchmarks)
-MAY_IMPORT_SAMPLES = {"finlake/defs/resources.py", "finlake/bench.py"}
+# the sample worlds are reached only through the sources' contracts (and the benchmarks)
+MAY_IMPORT_SAMPLES = {"finlake/bench.py"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -20,18 +20,20 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-def test_finlake_reaches_the_sample_worlds_only_through_its_resources():
+def test_finlake_reaches_the_sample_worlds_only_through_the_source_contracts():
     offenders = [
         str(path.relative_to(ROOT))
         for path in sorted((ROOT / "finlake").rglob("*.py"))
         if str(path.relative_to(ROOT)) not in MAY_IMPORT_SAMPLES
+        and path.parent.name != "contracts"
         and any(n == "finlake_sample" or n.startswith("finlake_sample.") for n in _imports(path))
     ]
     assert offenders == []
 
 
-def test_sources_do_not_import_dagster_and_catalog_and_models_do_not_import_each_other():
-    for path in sorted((ROOT / "finlake" / "sources").rglob("*.py")):
+def test_sources_and_contracts_skip_dagster_and_catalog_and_models_do_not_import_each_other():
+    pure = [*(ROOT / "finlake/sources").rglob("*.py"), *(ROOT / "finlake/contracts").glob("*.py")]
+    for path in sorted(pure):
         assert not any(n.split(".")[0] == "dagster" for n in _imports(path)), path
     models = {n for p in (ROOT / "finlake" / "models").glob("*.py") for n in _imports(p)}
     catalog = _imports(ROOT / "finlake" / "catalog.py")

@@ -24,11 +24,11 @@ def resource(tmp_path) -> FinlakeResource:
 
 def test_sample_mode_builds_the_live_clients(tmp_path):
     finlake = resource(tmp_path)
-    assert isinstance(finlake.sec_transport(), LiveSecTransport)
-    assert isinstance(finlake.fred_transport(), LiveFredTransport)
-    assert isinstance(finlake.news_transport(finlake.now()), LiveNewsTransport)
+    assert isinstance(finlake.transport("sec"), LiveSecTransport)
+    assert isinstance(finlake.transport("macro"), LiveFredTransport)
+    assert isinstance(finlake.transport("news"), LiveNewsTransport)
     world = SampleEdgar(dt.datetime.fromisoformat(AS_OF))
-    assert finlake.sec_transport().get(TICKERS).body == world.get(TICKERS).body
+    assert finlake.transport("sec").get(TICKERS).body == world.get(TICKERS).body
 
 
 def test_a_transient_error_of_the_sample_world_is_retried_by_the_client(tmp_path):
@@ -50,13 +50,13 @@ def test_a_transient_error_of_the_sample_world_is_retried_by_the_client(tmp_path
 
 def test_conditional_get_and_the_fred_key_through_the_client(tmp_path):
     finlake = resource(tmp_path)
-    news = finlake.news_transport(finlake.now())
+    news = finlake.transport("news")
     feed = "https://www.federalreserve.gov/feeds/press_monetary.xml"
     first = news.get(feed)
     assert first.status == 200 and first.etag
     again = news.get(feed, {"If-None-Match": first.etag})
     assert again.status == 304 and again.body == b""
-    fred = finlake.fred_transport()
+    fred = finlake.transport("macro")
     exchange = fred.get("series", {"series_id": "GDP"})
     assert exchange.status == 200 and "api_key" not in exchange.url
     assert exchange.url.startswith(FRED_ROOT)

@@ -5,20 +5,11 @@ import duckdb
 import polars as pl
 
 from finlake.catalog import Catalog
-from finlake.defs.indicators.assets import INDICATORS_KEY
-from finlake.defs.macro.assets import MACRO_KEY
+from finlake.datasets import DATASETS
+from finlake.defs.code_references import referenced
 from finlake.defs.metadata import markdown_preview
-from finlake.defs.news.assets import NEWS_ARTICLES_KEY, NEWS_SENTIMENT_KEY
 from finlake.defs.ownership import owned
-from finlake.defs.policy.assets import FOMC_MEETINGS_KEY, POLICY_EVENTS_KEY
-from finlake.defs.prices.assets import (
-    CORPORATE_ACTIONS_KEY,
-    PRICES_ADJUSTED_KEY,
-    PRICES_DAILY_KEY,
-)
-from finlake.defs.quality.assets import QUARANTINE_KEY
 from finlake.defs.resources import FinlakeResource
-from finlake.defs.sec.assets import SEC_COMPANIES_KEY, SILVER_KEYS
 
 CATALOG_KEY = dg.AssetKey(["catalog", "duckdb"])
 
@@ -28,22 +19,10 @@ def with_catalog(*groups: str) -> dg.AssetSelection:
     return dg.AssetSelection.groups(*groups) | dg.AssetSelection.assets(CATALOG_KEY)
 
 
+@referenced
 @dg.asset(
     key=CATALOG_KEY,
-    deps=[
-        PRICES_DAILY_KEY,
-        CORPORATE_ACTIONS_KEY,
-        PRICES_ADJUSTED_KEY,
-        INDICATORS_KEY,
-        QUARANTINE_KEY,
-        SEC_COMPANIES_KEY,
-        *SILVER_KEYS.values(),
-        NEWS_ARTICLES_KEY,
-        NEWS_SENTIMENT_KEY,
-        MACRO_KEY,
-        POLICY_EVENTS_KEY,
-        FOMC_MEETINGS_KEY,
-    ],
+    deps=[dg.AssetKey([ds.layer, ds.name]) for ds in DATASETS.values()],  # every view's asset
     **owned("catalog"),
     pool="duckdb",
     automation_condition=dg.AutomationCondition.eager(),

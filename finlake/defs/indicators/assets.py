@@ -5,6 +5,7 @@ import time
 import dagster as dg
 
 from finlake.datasets import INDICATORS_DAILY
+from finlake.defs.code_references import referenced
 from finlake.defs.metadata import frame_metadata
 from finlake.defs.ownership import owned
 from finlake.defs.partitions import nyse_sessions, session_dates
@@ -16,6 +17,7 @@ GROUP = "indicators"
 INDICATORS_KEY = dg.AssetKey(["gold", INDICATORS_DAILY.name])
 
 
+@referenced
 @dg.asset(
     key=INDICATORS_KEY,
     deps=[PRICES_ADJUSTED_KEY],

@@ -3,11 +3,12 @@
 import dagster as dg
 import polars as pl
 
+from finlake.calendar import HOUR_FORMAT, hour_starts
 from finlake.datasets import NEWS_ARTICLES
 from finlake.defs.check_results import CheckEvents, per_partition
 from finlake.defs.metadata import markdown_preview
 from finlake.defs.news.assets import NEWS_ARTICLES_KEY
-from finlake.defs.partitions import HOUR_FORMAT, hour_starts, news_hours
+from finlake.defs.partitions import news_hours
 from finlake.defs.quality.checks import nothing_quarantined
 from finlake.defs.resources import FinlakeResource
 from finlake.sources.news.items import with_story_keys

@@ -4,6 +4,7 @@ import dagster as dg
 import polars as pl
 
 from finlake.calendar import SEC_STAFF_FORMS, edgar
+from finlake.contracts.sec import SEC
 from finlake.datasets import INSIDER_HOLDINGS, INSIDER_TRANSACTIONS, SEC_COMPANIES, SEC_FILINGS
 from finlake.defs.check_results import CheckEvents, per_partition
 from finlake.defs.metadata import markdown_preview
@@ -14,7 +15,6 @@ from finlake.defs.sec.assets import (
     INSIDER_TRANSACTIONS_KEY,
     SEC_COMPANIES_KEY,
     SEC_FILINGS_KEY,
-    SILVER,
     SILVER_KEYS,
 )
 from finlake.pipelines.sec import OWNERSHIP_FORMS, covered_dates
@@ -137,4 +137,4 @@ def ownership_filings_parsed(
 
 
 sec_companies_quarantined = nothing_quarantined(SEC_COMPANIES_KEY, SEC_COMPANIES.name)
-sec_quarantined = [nothing_quarantined(SILVER_KEYS[ds.name], ds.name) for ds in SILVER]
+sec_quarantined = [nothing_quarantined(SILVER_KEYS[ds.name], ds.name) for ds in SEC.silver]

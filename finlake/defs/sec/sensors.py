@@ -17,9 +17,10 @@ import orjson
 import polars as pl
 
 from finlake.calendar import edgar
+from finlake.contracts.sec import SEC
 from finlake.datasets import SEC_FILINGS
 from finlake.defs.resources import FinlakeResource
-from finlake.defs.sec.schedules import sec_job
+from finlake.defs.sources import JOBS
 from finlake.lake import Lake
 from finlake.pipelines.sec import UnmappedTickerError, universe_ciks
 from finlake.sources.base import SourceError
@@ -88,7 +89,7 @@ def stored_accessions(lake: Lake, entries: pl.DataFrame) -> frozenset[str]:
 
 
 @dg.sensor(
-    job=sec_job,
+    job=JOBS[SEC.group],
     minimum_interval_seconds=120,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Polls EDGAR's current-filings Atom feed and runs the filing day of any new "
@@ -101,7 +102,7 @@ def edgar_current_filings(context: dg.SensorEvaluationContext, finlake: FinlakeR
     except UnmappedTickerError as exc:
         return dg.SkipReason(str(exc))
     try:
-        exchange = finlake.sec_transport().get(urls.current_feed(FEED_ENTRIES))
+        exchange = finlake.transport(SEC.group).get(urls.current_feed(FEED_ENTRIES))
         feed = parse_current_feed(exchange.body)
     except SourceError as exc:  # includes a missing FINLAKE_SEC_USER_AGENT in live mode
         return dg.SkipReason(f"current filings feed unavailable: {exc}")

@@ -1,10 +1,14 @@
-"""Live chart bytes through yfinance, one ticker at a time.
+"""Yahoo's chart API through one client: a shared rate limit, retries, status classification.
 
-yfinance keeps Yahoo's cookie/crumb dance and browser-impersonating session working; finlake
-calls `Ticker.history` (auto_adjust=False, actions=True, explicitly) and records the raw chart
-response from yfinance's request layer, so bronze stores exactly the bytes Yahoo sent and the
-same parser as the sample mode reads them. yfinance's frame itself is not used: with
-`hide_exceptions = False` an empty result for a ticker raises, which becomes EmptyPayloadError.
+`YahooChartClient` wraps a wire that makes one attempt: live, yfinance (it keeps Yahoo's
+cookie/crumb dance and browser-impersonating session working); offline, the sample market. So
+sample mode runs the same throttle, retry and error code as live mode.
+
+Live bytes: finlake calls `Ticker.history` (auto_adjust=False, actions=True, explicitly) with a
+session of yfinance's own type (the public `session=` argument) that keeps every chart response
+it carries, so bronze stores exactly the bytes Yahoo sent and the sample mode's parser reads
+them. yfinance's frame itself is not used: with `hide_exceptions = False` an empty result for a
+ticker raises, which becomes EmptyPayloadError.
 """
 
 from __future__ import annotations
@@ -24,64 +28,27 @@ from tenacity import (
 from finlake.calendar import NY
 from finlake.sources.base import EmptyPayloadError, HttpExchange, RetryableSourceError, SourceError
 from finlake.sources.http import CrossProcessRateLimiter, transport_error
+from finlake.sources.yahoo.provider import ChartTransport
 
 CHART_PATH = "/v8/finance/chart/"
 BASE_URL = "https://query2.finance.yahoo.com/v8/finance/chart/{ticker}"
 REQUESTS_PER_SECOND = 2.0  # Yahoo answers 429 to bursts; one budget across the home's processes
 
 
-class _Recorder:
-    """Wraps yfinance's YfData and keeps every chart response that passes through it."""
+class YahooChartClient:
+    """Chart requests through `wire` (one attempt each), throttled by `limiter` (None:
+    unthrottled), retried with backoff on 429, 5xx and dropped connections."""
 
-    def __init__(self, data: Any) -> None:
-        self._data = data
-        self.responses: list[tuple[dict, Any]] = []
-
-    def _keep(self, url: str, params: dict | None, response: Any) -> Any:
-        if CHART_PATH in url and params and "period1" in params:
-            self.responses.append((dict(params), response))
-        return response
-
-    def get(self, url: str, params: dict | None = None, timeout: int = 30) -> Any:
-        return self._keep(url, params, self._data.get(url=url, params=params, timeout=timeout))
-
-    def cache_get(self, url: str, params: dict | None = None, timeout: int = 30) -> Any:
-        return self._keep(
-            url, params, self._data.cache_get(url=url, params=params, timeout=timeout)
-        )
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._data, name)
-
-
-def _default_ticker_factory(ticker: str) -> Any:
-    import yfinance as yf
-
-    return yf.Ticker(ticker)
-
-
-class YFinanceChartTransport:
     def __init__(
         self,
-        cache_dir: Path | None = None,
+        wire: ChartTransport,
         *,
         limiter: CrossProcessRateLimiter | None = None,
         attempts: int = 5,
         backoff_s: float = 2.0,
-        timeout_s: int = 20,
-        ticker_factory: Callable[[str], Any] = _default_ticker_factory,
     ) -> None:
-        import yfinance as yf
-
-        yf.config.debug.hide_exceptions = False  # let per-ticker errors propagate
-        if cache_dir is not None:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            yf.set_tz_cache_location(str(cache_dir))
-        self.limiter = limiter  # the budget every process of the home shares; None: unthrottled
-        self.attempts = attempts
-        self.backoff_s = backoff_s
-        self.timeout_s = timeout_s
-        self.ticker_factory = ticker_factory
+        self.wire, self.limiter = wire, limiter
+        self.attempts, self.backoff_s = attempts, backoff_s
 
     def get(self, ticker: str, period1: int, period2: int) -> HttpExchange:
         retrying = Retrying(
@@ -93,17 +60,81 @@ class YFinanceChartTransport:
         return retrying(self._once, ticker, period1, period2)
 
     def _once(self, ticker: str, period1: int, period2: int) -> HttpExchange:
-        from yfinance.exceptions import YFRateLimitError, YFTickerMissingError
-
         if self.limiter is not None:
             self.limiter.acquire()
-        handle = self.ticker_factory(ticker)
-        recorder = _Recorder(handle._data)
-        handle._data = recorder
+        exchange = self.wire.get(ticker, period1, period2)
+        if exchange.status == 429 or exchange.status >= 500:
+            raise RetryableSourceError(f"{ticker}: Yahoo answered HTTP {exchange.status}")
+        if exchange.status >= 400:
+            raise SourceError(f"{ticker}: Yahoo answered HTTP {exchange.status}")
+        return exchange
+
+
+def recording_session(send: Callable[..., Any] | None = None) -> Any:
+    """A session of the type yfinance makes itself (curl_cffi, impersonating Chrome) that keeps
+    the chart responses it carries, with their request parameters minus the crumb. `send`
+    (method, url, **kwargs) -> response replaces the network, as an httpx transport would."""
+    from curl_cffi import requests as curl
+
+    class RecordingSession(curl.Session):
+        def __init__(self) -> None:
+            super().__init__(impersonate="chrome")
+            self.charts: list[tuple[dict, Any]] = []
+
+        def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+            if send is None:
+                response = super().request(method, url, *args, **kwargs)
+            else:
+                response = send(method, url, **kwargs)
+            params = dict(kwargs.get("params") or {})
+            if CHART_PATH in url and "period1" in params:
+                params.pop("crumb", None)
+                self.charts.append((params, response))
+            return response
+
+    return RecordingSession()
+
+
+def _ticker(ticker: str, session: Any) -> Any:
+    import yfinance as yf
+
+    return yf.Ticker(ticker, session=session)
+
+
+class YFinanceWire:
+    """One chart request through yfinance. `session` is the recording session yfinance uses
+    (tests pass one whose answers are scripted)."""
+
+    def __init__(
+        self,
+        cache_dir: Path | None = None,
+        *,
+        timeout_s: int = 20,
+        session: Any = None,
+        ticker_factory: Callable[[str, Any], Any] = _ticker,
+    ) -> None:
+        import yfinance as yf
+
+        yf.config.debug.hide_exceptions = False  # let per-ticker errors propagate
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            yf.set_tz_cache_location(str(cache_dir))
+        self.session = session if session is not None else recording_session()
+        self.timeout_s = timeout_s
+        self.ticker_factory = ticker_factory
+
+    def get(self, ticker: str, period1: int, period2: int) -> HttpExchange:
+        from yfinance.data import YfData
+        from yfinance.exceptions import YFRateLimitError, YFTickerMissingError
+
+        # yfinance memoizes chart answers per process (an lru_cache it exposes cache_clear
+        # for); a retry or a restatement refetch must be a real request, recorded as it is
+        YfData.cache_get.cache_clear()
         start = dt.datetime.fromtimestamp(period1, NY).date()
         end = dt.datetime.fromtimestamp(period2, NY).date()
+        self.session.charts.clear()
         try:
-            handle.history(
+            self.ticker_factory(ticker, self.session).history(
                 start=start,
                 end=end,
                 interval="1d",
@@ -124,12 +155,22 @@ class YFinanceChartTransport:
             raise transport_error(
                 exc, f"{ticker}: GET {BASE_URL.format(ticker=ticker)}", str(exc)
             ) from exc
-        if not recorder.responses:
+        if not self.session.charts:
             raise SourceError(f"{ticker}: yfinance made no chart request")
-        params, response = recorder.responses[-1]
+        params, response = self.session.charts[-1]
         status = int(getattr(response, "status_code", 200))
-        if status == 429 or status >= 500:
-            raise RetryableSourceError(f"{ticker}: Yahoo answered HTTP {status}")
-        if status >= 400:
-            raise SourceError(f"{ticker}: Yahoo answered HTTP {status}")
         return HttpExchange(BASE_URL.format(ticker=ticker), params, status, bytes(response.content))
+
+
+def live_chart_client(
+    cache_dir: Path | None = None,
+    *,
+    limiter: CrossProcessRateLimiter | None = None,
+    attempts: int = 5,
+    backoff_s: float = 2.0,
+    **wire: Any,
+) -> YahooChartClient:
+    """The live client: yfinance's wire behind the shared limiter and retries."""
+    return YahooChartClient(
+        YFinanceWire(cache_dir, **wire), limiter=limiter, attempts=attempts, backoff_s=backoff_s
+    )

@@ -23,7 +23,7 @@ from finlake.sources.fred.client import LiveFredTransport
 from finlake.sources.http import CrossProcessRateLimiter, HttpGetter, name_resolution_failed
 from finlake.sources.news.client import FeedResponse
 from finlake.sources.news.feeds import load_feeds
-from finlake.sources.yahoo.live import YFinanceChartTransport
+from finlake.sources.yahoo.live import YahooChartClient, YFinanceWire, recording_session
 from finlake.sources.yahoo.provider import YahooProvider
 from finlake.universe import DEFAULT_UNIVERSE
 from finlake_sample.fred import SampleFred
@@ -154,27 +154,14 @@ def test_a_dead_network_stops_the_price_fetch_at_the_first_ticker(lake):
 
     tried = []
 
+    def dead(method, url, **kwargs):
+        raise DNSError(f"curl: (6) Could not resolve host: {url.split('/')[2]}")
+
     class NoNetwork:
         def get(self, ticker, period1, period2):
             tried.append(ticker)
-            transport = YFinanceChartTransport(
-                attempts=5, backoff_s=5.0, ticker_factory=self.factory
-            )
-            return transport.get(ticker, period1, period2)
-
-        def factory(self, ticker):
-            import yfinance as yf
-
-            handle = yf.Ticker(ticker)
-
-            class Dead:
-                def get(self, url, params=None, timeout=30):
-                    raise DNSError("curl: (6) Could not resolve host: query2.finance.yahoo.com")
-
-                cache_get = get
-
-            handle._data = Dead()
-            return handle
+            wire = YFinanceWire(session=recording_session(dead))
+            return YahooChartClient(wire, attempts=5, backoff_s=5.0).get(ticker, period1, period2)
 
     provider = YahooProvider(NoNetwork(), clock=lambda: after_close(DAY))
     started = time.perf_counter()

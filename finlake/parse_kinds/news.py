@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from finlake.datasets import NEWS_ARTICLES
 from finlake.gate import apply_gate
-from finlake.parsers.base import ParseInput, ParseOutput
+from finlake.parse_kinds.base import ParseInput, ParseOutput
 from finlake.pipelines.news import Enricher
 from finlake.schemas.news import NEWS_ARTICLES_SCHEMA
 from finlake.sources.feed_xml import read_feed

@@ -18,7 +18,7 @@ import polars as pl
 
 from finlake.datasets import MACRO_OBSERVATIONS, POLICY_EVENTS
 from finlake.gate import apply_gate
-from finlake.parsers.base import ParseInput, ParseOutput
+from finlake.parse_kinds.base import ParseInput, ParseOutput
 from finlake.pipelines.policy import feed_events, fold_events, statement_decisions
 from finlake.schemas.macro import MACRO_OBSERVATIONS_SCHEMA, POLICY_EVENTS_SCHEMA
 from finlake.sources.base import REJECT_SCHEMA, PayloadError

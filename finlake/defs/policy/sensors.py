@@ -1,36 +1,21 @@
-"""Policy runs: weekly, and whenever the monetary-policy feed shows a new release."""
+"""Policy runs whenever the monetary-policy feed shows a new release (the weekly sweep is the
+contract's cadence)."""
 
 import dagster as dg
 import orjson
 
-from finlake.defs.catalog.assets import with_catalog
-from finlake.defs.policy.assets import GROUP, fed_feeds
+from finlake.contracts.policy import POLICY, fed_feeds
 from finlake.defs.resources import FinlakeResource
+from finlake.defs.sources import JOBS
 from finlake.sources.base import SourceError
 from finlake.sources.news.client import request_headers
 from finlake.sources.news.items import FeedContext, parse_rss
 
 SEEN_KEPT = 100  # links remembered in the sensor cursor
 
-policy_job = dg.define_asset_job(
-    "policy_job",
-    selection=with_catalog(GROUP),
-    description="Read the Fed's press feeds, parse new FOMC statements' decisions, refresh "
-    "fomc_meetings and the catalog.",
-)
-
-policy_weekly = dg.ScheduleDefinition(
-    name="policy_weekly",
-    job=policy_job,
-    cron_schedule="0 9 * * 1",
-    execution_timezone="UTC",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Mondays 09:00 UTC: a sweep of the Fed's feeds in case the sensor missed one.",
-)
-
 
 @dg.sensor(
-    job=policy_job,
+    job=JOBS[POLICY.group],
     minimum_interval_seconds=300,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Polls the Fed's monetary-policy feed every 5 minutes; a release not seen "
@@ -39,11 +24,11 @@ policy_weekly = dg.ScheduleDefinition(
 def fed_monetary_feed(
     context: dg.SensorEvaluationContext, finlake: FinlakeResource
 ) -> dg.SensorResult | dg.SkipReason:
-    feed = fed_feeds(finlake)[0]  # fed_press_monetary
+    feed = fed_feeds()[0]  # fed_press_monetary
     clock = finlake.now()
     headers = request_headers(feed) if finlake.source == "live" else {}
     try:
-        response = finlake.news_transport(clock).get(feed.url, headers)
+        response = finlake.transport(POLICY.group, clock).get(feed.url, headers)
         if response.status != 200:
             return dg.SkipReason(f"{feed.name} answered HTTP {response.status}")
         items = parse_rss(response.body, FeedContext(feed.name, feed.publisher, "", clock))

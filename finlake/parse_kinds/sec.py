@@ -24,7 +24,7 @@ from finlake.datasets import (
     SEC_FILINGS,
 )
 from finlake.gate import apply_gate
-from finlake.parsers.base import ParseInput, ParseOutput
+from finlake.parse_kinds.base import ParseInput, ParseOutput
 from finlake.schemas.sec import SCHEMAS
 from finlake.sources.base import REJECT_SCHEMA, PayloadError
 from finlake.sources.sec import acceptance, urls

@@ -8,7 +8,7 @@ import polars as pl
 
 from finlake.datasets import CORPORATE_ACTIONS, PRICES_DAILY
 from finlake.gate import apply_gate
-from finlake.parsers.base import ParseInput, ParseOutput
+from finlake.parse_kinds.base import ParseInput, ParseOutput
 from finlake.schemas.prices import CORPORATE_ACTIONS_SCHEMA, PRICES_DAILY_SCHEMA
 from finlake.sources.base import REJECT_SCHEMA
 from finlake.sources.yahoo.chart import ChartInput, parse_chart
