@@ -327,34 +327,51 @@ def build_news_silver(
 
 
 def _gained_tickers(stored: pl.DataFrame, known: pl.DataFrame, enricher: Enricher) -> pl.DataFrame:
-    """Stored rows whose story was seen again in a feed of another universe ticker."""
+    """Stored rows whose story was seen again in a feed of another universe ticker, or (an SEC
+    filing) in the issuer's copy after the owner's: they gain its tickers and CIKs."""
     if known.is_empty():
         return NEWS_ARTICLES.empty()
     allowed = sorted(enricher.tickers)
+    seen = pl.concat(
+        [
+            known.join(stored.select("article_id"), on="article_id", how="semi").select(
+                "article_id", "context", "ciks"
+            ),
+            known.join(stored.select("article_id", "story_key"), on="story_key").select(
+                pl.col("article_id_right").alias("article_id"), "context", "ciks"
+            ),
+        ]
+    )
+    tickers = seen.explode("context").filter(pl.col("context").is_in(allowed))
+    ciks = seen.explode("ciks").filter(pl.col("ciks").is_not_null())
     extra = (
-        pl.concat(
-            [
-                known.join(stored.select("article_id"), on="article_id", how="semi").select(
-                    "article_id", "context"
-                ),
-                known.join(stored.select("article_id", "story_key"), on="story_key").select(
-                    pl.col("article_id_right").alias("article_id"), "context"
-                ),
-            ]
+        seen.select("article_id")
+        .unique()
+        .join(tickers.group_by("article_id").agg(pl.col("context").unique()), "article_id", "left")
+        .join(
+            ciks.group_by("article_id").agg(pl.col("ciks").unique().alias("seen_ciks")),
+            "article_id",
+            "left",
         )
-        .explode("context")
-        .filter(pl.col("context").is_in(allowed))
-        .group_by("article_id")
-        .agg(pl.col("context").unique())
+        .with_columns(pl.col("context", "seen_ciks").fill_null([]))
     )
     # a feed attributing the story to a company its text names only in passing does not make
     # that company a subject (Enricher.articles judges new stories the same way)
     attributed = pl.col("context").list.set_difference(pl.col("mentioned_tickers"))
     merged = stored.join(extra, on="article_id").with_columns(
-        pl.concat_list("tickers", attributed).list.unique().list.sort().alias("new_tickers")
+        pl.concat_list("tickers", attributed).list.unique().list.sort().alias("new_tickers"),
+        pl.concat_list(pl.col("ciks").fill_null([]), "seen_ciks")
+        .list.unique()
+        .list.sort()
+        .alias("new_ciks"),
     )
-    grew = merged.filter(pl.col("new_tickers").list.len() > pl.col("tickers").list.len())
-    return NEWS_ARTICLES.conform(grew.with_columns(pl.col("new_tickers").alias("tickers")))
+    grew = merged.filter(
+        (pl.col("new_tickers").list.len() > pl.col("tickers").list.len())
+        | (pl.col("new_ciks").list.len() > pl.col("ciks").fill_null([]).list.len())
+    )
+    return NEWS_ARTICLES.conform(
+        grew.with_columns(pl.col("new_tickers").alias("tickers"), pl.col("new_ciks").alias("ciks"))
+    )
 
 
 def _by_poll_hour(rejected: pl.DataFrame) -> pl.DataFrame:

@@ -56,7 +56,13 @@ def statement_url(day: dt.date, letter: str) -> str:
 
 
 def event_id(url: str) -> str:
-    return hashlib.blake2b((canonical_url(url) or url).encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(_same_page(url).encode(), digest_size=16).hexdigest()
+
+
+def _same_page(url: str) -> str:
+    """One spelling per page (scheme, host case, tracking parameters): a feed's link and the
+    stored event of the same statement compare equal."""
+    return canonical_url(url) or url
 
 
 def _decided(lake: Lake) -> pl.DataFrame:
@@ -102,7 +108,7 @@ def fetch_policy(
     once, though the feeds list only the latest)."""
     report = PolicyFetchReport()
     stored = _decided(lake)
-    decided = set(stored.get_column("url").to_list())
+    decided = {_same_page(u) for u in stored.get_column("url").to_list()}
     covered = set(stored.get_column("meeting_date").drop_nulls().to_list())
     rows: list[dict] = []
 
@@ -135,7 +141,7 @@ def fetch_policy(
         feeds_read += 1
         report.items += items.height
         for url, title in items.select("url", "title").iter_rows():
-            if url and is_statement_title(title) and url not in decided:
+            if url and is_statement_title(title) and _same_page(url) not in decided:
                 wanted[url] = title
     for url in wanted:
         try:
@@ -350,6 +356,9 @@ def fold_events(
     if not events.is_empty():
         known = pl.concat([known, events.select("event_id")])
     unlisted = decided.join(known, on="event_id", how="anti").unique("event_id")
+    # a page neither its heading nor its address dates cannot be placed as an event; its
+    # meeting stays uncovered, which the statements_cover_meetings check reports
+    unlisted = unlisted.filter(pl.col("page_day").is_not_null())
     if not unlisted.is_empty():
         pages = _page_events(unlisted, meetings)
         events = pages if events.is_empty() else pl.concat([events, pages.select(events.columns)])
@@ -428,7 +437,10 @@ def _derive_changes(events: pl.DataFrame) -> pl.DataFrame:
         & pl.col("target_high").is_not_null()
         & pl.col("meeting_date").is_not_null()
     )
-    todo = statements.filter(pl.col("change_bps").is_null())
+    # derived sizes are derived again: a decision stored later can change the previous one
+    todo = statements.filter(
+        pl.col("change_bps").is_null() | (pl.col("change_source") == "derived")
+    )
     if todo.is_empty():
         return events
     history = merged_history(statements.select("meeting_date", "target_low", "target_high").rows())
@@ -448,7 +460,7 @@ def _derive_changes(events: pl.DataFrame) -> pl.DataFrame:
         },
         orient="row",
     )
-    return events.update(filled, on="event_id")
+    return events.update(filled, on="event_id", include_nulls=True)
 
 
 def meetings_table(meetings: Sequence[FomcMeeting]) -> pl.DataFrame:

@@ -31,7 +31,19 @@ _SOURCE_WORDS = (
 _VIEW_VERBS = (
     r"says|said|sees|expects|predicts|forecasts|warns|estimates|thinks|believes|recommends|likes"
     r"|favors|favours|prefers|calls|bets|turns\s+(?:bullish|bearish)|is\s+(?:bullish|bearish)"
-    r"|projects|flags|argues|notes|lowers|raises|cuts|lifts|trims|boosts|hikes|slashes"
+    r"|projects|flags|argues|notes"
+)
+# a house adjusting something: its view when the object is a forecast or another company
+# ("Citi cuts Apple target", "Goldman raises S&P 500 forecast"), its own act otherwise
+# ("Citigroup cuts 20,000 jobs", "JPMorgan raises dividend")
+_ADJUST_VERBS = r"lowers|raises|cuts|lifts|trims|boosts|hikes|slashes|ups"
+_FORECAST_OBJECT = re.compile(
+    r"^\s+(?:(?:its|their|the|a|an|\d{4}|year-end|end-\w+|full-year|\w+-year)\s+)*"
+    r"(?:[\w&.'’-]+\s+){0,3}?(?:price\s+targets?|targets?|forecasts?|estimates?|outlook|views?"
+    r"|ratings?|recommendations?|projections?|expectations?|odds|probability|calls?"
+    r"|(?:gdp|growth|inflation|rate|earnings|eps|recession)\s+(?:forecasts?|estimates?|view|call"
+    r"|outlook))\b",
+    re.IGNORECASE,
 )
 _RATING_VERBS = (  # active only: "Adobe downgraded by UBS" names the subject first
     r"upgrades|downgrades|initiates|reiterates|rates|starts|resumes|assumes|double\s+upgrades"
@@ -40,6 +52,9 @@ _RATING_VERBS = (  # active only: "Adobe downgraded by UBS" names the subject fi
 _SOURCE_AFTER = re.compile(rf"^(?:['’]s)?\s+(?:{_SOURCE_WORDS})\b", re.IGNORECASE)
 _VIEW_AFTER = re.compile(
     rf"^(?:['’]s)?(?:\s+(?:{_SOURCE_WORDS}))?\s+(?:{_VIEW_VERBS})\b", re.IGNORECASE
+)
+_ADJUST_AFTER = re.compile(
+    rf"^(?:['’]s)?(?:\s+(?:{_SOURCE_WORDS}))?\s+(?:{_ADJUST_VERBS})\b", re.IGNORECASE
 )
 _RATING_AFTER = re.compile(
     rf"^(?:['’]s)?(?:\s+(?:{_SOURCE_WORDS}))?\s+(?:{_RATING_VERBS})\b", re.IGNORECASE
@@ -141,6 +156,10 @@ def supporting(text: str, mention: Mention, others: Sequence[Mention]) -> bool:
         return True
     if mention.tickers & RESEARCH_HOUSES and (m := _VIEW_AFTER.match(after)):
         return not _ABOUT_ITSELF.match(after[m.end() :])
+    if mention.tickers & RESEARCH_HOUSES and (m := _ADJUST_AFTER.match(after)):
+        rest = after[m.end() :]
+        own = _ABOUT_ITSELF.match(re.sub(r"^\s*(?:its|their)\s+", " ", rest))
+        return bool(later or _FORECAST_OBJECT.match(rest)) and not own
     return bool(_OFFERING.search(text)) and bool(
         _UNDERWRITER_BEFORE.search(before) or _UNDERWRITER_AFTER.match(after)
     )

@@ -175,3 +175,28 @@ def test_files_written_before_a_column_existed_read_it_as_null(tmp_path):
     assert got.rows() == [(["AAPL"], None, None)]
     assert finlake_news("AAPL", home=tmp_path).height == 1
     assert finlake_news("AAPL", mentioned=True, home=tmp_path).height == 1
+
+
+def test_a_later_file_with_the_column_keeps_its_values_beside_older_files_without_it(tmp_path):
+    """Old month files lack mentioned_tickers; a month written since has it. The view reads
+    the old rows as null and the new rows with their values, whatever order the files have."""
+    lake = Lake(tmp_path / "lake")
+    base = {c: None for c in NEWS_ARTICLES.schema} | {
+        "summary": "", "publisher": "P", "feed": "f", "authors": [], "categories": [],
+        "tickers": ["AAPL"], "ciks": [], "sentiment_compound": 0.5, "sentiment_label": "positive",
+    }  # fmt: skip
+    old_when = dt.datetime(2026, 10, 16, 15, tzinfo=dt.UTC)
+    new_when = dt.datetime(2026, 11, 16, 15, tzinfo=dt.UTC)
+    rows = [
+        base | {"article_id": "a" * 32, "url": "https://example.com/a", "title": "Old",
+                "published_at": old_when, "fetched_at": old_when, "mentioned_tickers": []},
+        base | {"article_id": "b" * 32, "url": "https://example.com/b", "title": "New",
+                "published_at": new_when, "fetched_at": new_when, "mentioned_tickers": ["MSFT"]},
+    ]  # fmt: skip
+    frame = pl.DataFrame(rows, schema=NEWS_ARTICLES.schema)
+    lake.merge(NEWS_ARTICLES, frame, frame.select("published_at"))
+    old_file = next(p for p in lake.files(NEWS_ARTICLES) if "2026-10" in str(p))
+    pl.read_parquet(old_file).drop("mentioned_tickers").write_parquet(old_file)
+    Catalog(tmp_path).build()
+    got = sql("SELECT title, mentioned_tickers FROM news_articles ORDER BY title", home=tmp_path)
+    assert got.rows() == [("New", ["MSFT"]), ("Old", None)]

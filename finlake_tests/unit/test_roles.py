@@ -71,6 +71,11 @@ def test_subjects_and_mentions_on_held_out_headlines(companies) -> None:
         ("Shopify rival BigCommerce cuts 10% of staff", ["BIGC"], ["SHOP"]),
         ("Reddit IPO: Morgan Stanley and Goldman Sachs to lead offering", ["RDDT"], ["GS", "MS"]),
         ("Chevron and Exxon bid for Guyana oil block", ["CVX", "XOM"], []),
+        # a research house's own act versus its view of something else
+        ("Citigroup cuts 20,000 jobs in overhaul", ["C"], []),
+        ("Citigroup cuts Apple price target", ["AAPL"], ["C"]),
+        ("Goldman Sachs raises its year-end S&P 500 forecast", [], ["GS"]),
+        ("JPMorgan Chase raises quarterly dividend", ["JPM"], []),
     ],
 )
 def test_roles(companies, title, subjects, mentioned) -> None:

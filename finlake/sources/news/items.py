@@ -403,7 +403,9 @@ def dedupe(items: pl.DataFrame) -> pl.DataFrame:
     copies the filer's or issuer's is kept, not a reporting owner's."""
     if items.is_empty():
         return items
-    ordered = items.sort("fetched_at", "published_at", "feed", "lister_rank", "article_id")
+    # the lister rank first: an issuer's copy wins over an owner's fetched earlier in the poll
+    # (every non-SEC item ranks 0, so for them the first seen copy wins)
+    ordered = items.sort("lister_rank", "fetched_at", "published_at", "feed", "article_id")
     merged = (pl.exclude("context", "ciks").first(), _all_tickers(), _all_ciks())
     by_id = ordered.group_by("article_id", maintain_order=True).agg(*merged)
     by_story = by_id.group_by("story_key", maintain_order=True).agg(*merged)
