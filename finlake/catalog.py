@@ -62,28 +62,23 @@ def dataset_view_sql(ds: Dataset, lake: Lake) -> tuple[str, bool]:
         (name, "JSON" if ds is QUARANTINE and name == "row" else duckdb_type(dtype))
         for name, dtype in ds.schema.items()
     ]
-    if not lake.has_data(ds):
+    files = [str(p) for p in lake.files(ds)]  # the table's newest version, pinned
+    if not files:
         nulls = ", ".join(f'CAST(NULL AS {t}) AS "{n}"' for n, t in cols)
         return f"SELECT {nulls} WHERE false", False
-    hive_cols = (
-        ["dataset", "partition"]
-        if ds is QUARANTINE
-        else [ds.partition_by]
-        if ds.partition_by
-        else []
-    )
-    hive_types = ", ".join(
-        f"'{c}': {duckdb_type(ds.schema[c]) if c in ds.schema else 'VARCHAR'}" for c in hive_cols
-    )
-    options = f", hive_partitioning = true, hive_types = {{{hive_types}}}" if hive_cols else ""
-    options += ", union_by_name = true"  # a column added later reads as null in older files
-    source = f"read_parquet({sql_string(lake.file_pattern(ds))}{options})"
+    listed = ", ".join(sql_string(f) for f in files)
+    # union_by_name: a column added later reads as null in older files
+    source = f"read_parquet([{listed}], union_by_name = true)"
     # a typed empty row joined by name: a column no file has yet (written before the column was
     # added) reads as null, and as its values once a later file has it, with no rebuild
     nulls = ", ".join(f'CAST(NULL AS {t}) AS "{n}"' for n, t in cols)
     select = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in cols)
     contract = f"SELECT {nulls} WHERE false"
     return f"SELECT {select} FROM (SELECT * FROM {source} UNION ALL BY NAME {contract})", True
+
+
+def _version_sql(version: int | None) -> str:
+    return "NULL::BIGINT" if version is None else str(version)
 
 
 @dataclass
@@ -120,6 +115,7 @@ class Catalog:
             try:
                 con = duckdb.connect(str(tmp))
                 try:
+                    versions = {ds.name: self.lake.version(ds) for ds in DATASETS.values()}
                     for ds in DATASETS.values():
                         sql, reads = dataset_view_sql(ds, self.lake)
                         con.execute(f'CREATE VIEW "{ds.name}" AS {sql}')
@@ -139,9 +135,10 @@ class Catalog:
                     con.execute(
                         f"CREATE TABLE {META_TABLE} AS SELECT * FROM (VALUES "
                         + ", ".join(
-                            f"({sql_string(n)}, {str(r).lower()})" for n, r in views.items()
+                            f"({sql_string(n)}, {str(r).lower()}, {_version_sql(versions[n])})"
+                            for n, r in views.items()
                         )
-                        + ") t(view_name, reads_files)"
+                        + ") t(view_name, reads_files, table_version)"
                     )
                     built_at = sql_string(dt.datetime.now(dt.UTC).isoformat())
                     con.execute(
@@ -213,18 +210,18 @@ class Catalog:
         """is_stale on an open connection to the file."""
         try:
             home = con.execute(f"SELECT home FROM {META_TABLE}_info").fetchall()[0][0]
-            recorded = dict(
-                con.execute(f"SELECT view_name, reads_files FROM {META_TABLE}").fetchall()
+            pinned = dict(
+                con.execute(f"SELECT view_name, table_version FROM {META_TABLE}").fetchall()
             )
             unbuilt_files = con.execute(
                 f"SELECT files FROM {MODELS_TABLE} WHERE files IS NOT NULL AND NOT created"
             ).fetchall()
         except duckdb.Error:
             return True
-        if home != str(self.home) or set(recorded) != set(DATASETS):
+        if home != str(self.home) or set(pinned) != set(DATASETS):
             return True
-        if any(not recorded[name] and self.lake.has_data(ds) for name, ds in DATASETS.items()):
-            return True
+        if any(pinned[name] != self.lake.version(ds) for name, ds in DATASETS.items()):
+            return True  # a table committed since: its views read a pinned file list
         return any(any(glob.iglob(files, recursive=True)) for (files,) in unbuilt_files)
 
     def connect(self, *, writable: Sequence[Path] = ()) -> duckdb.DuckDBPyConnection:

@@ -266,6 +266,50 @@ def parse(
 
 
 @main.command()
+@click.argument("dataset")
+@click.option("--home", type=click.Path(path_type=Path), help="Default: $FINLAKE_HOME.")
+@click.option("--limit", type=int, default=20, show_default=True, help="Newest commits shown.")
+def history(dataset: str, home: Path | None, limit: int) -> None:
+    """The commits of DATASET's table, newest first: version, time, run, operation, rows."""
+    from finlake.datasets import DATASETS
+    from finlake.lake import Lake
+    from finlake.settings import HomeNotFoundError, require_home
+
+    if dataset not in DATASETS:
+        raise click.BadParameter(f"unknown dataset {dataset!r}; one of {', '.join(DATASETS)}")
+    try:
+        root = require_home(_root(home))
+    except HomeNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    commits = Lake(root / "lake").history(DATASETS[dataset]).head(limit)
+    with pl.Config(tbl_rows=limit, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=36):
+        click.echo(commits)
+
+
+@main.command()
+@click.option("--home", type=click.Path(path_type=Path), help="Default: $FINLAKE_HOME.")
+def migrate(home: Path | None) -> None:
+    """Convert a home's lake from the old one-file-per-partition layout into Delta tables, in
+    place (one commit per dataset), then rebuild the catalog. A converted home is left as is."""
+    from finlake.catalog import Catalog
+    from finlake.datasets import DATASETS
+    from finlake.lake import Lake
+    from finlake.settings import HomeNotFoundError, require_home
+
+    try:
+        root = require_home(_root(home))
+    except HomeNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    lake, converted = Lake(root / "lake"), 0
+    for ds in DATASETS.values():
+        if rows := lake.migrate(ds):
+            converted += 1
+            click.echo(f"{ds.layer}/{ds.name}: {rows} rows into a Delta table")
+    Catalog(root).build()
+    click.echo(f"{converted} dataset(s) converted in {root}")
+
+
+@main.command()
 @click.option("--home", type=click.Path(path_type=Path), help="Default: $FINLAKE_HOME.")
 def recover(home: Path | None) -> None:
     """Fail runs whose process died (kill -9, a crashed notebook) and free the slots they held.
@@ -339,10 +383,14 @@ def retention(apply_: bool, keep: tuple[str, ...], home: Path | None) -> None:
 
 
 @main.command()
-@click.argument("what", type=click.Choice(["ingest", "session", "indicators", "news", "macro"]))
+@click.argument(
+    "what", type=click.Choice(["ingest", "session", "indicators", "news", "macro", "formats"])
+)
 @click.option("--tickers", type=int, default=500, show_default=True)
 @click.option("--sessions", type=int, default=252, show_default=True, help="Sessions of history.")
-@click.option("--years", type=int, default=25, show_default=True, help="indicators: panel years.")
+@click.option(
+    "--years", type=int, default=25, show_default=True, help="indicators, formats: years."
+)
 @click.option("--hours", type=int, default=168, show_default=True, help="news: hourly polls.")
 def bench(what: str, tickers: int, sessions: int, years: int, hours: int) -> None:
     """Measure throughput (see docs/performance.md); not part of the test run."""
@@ -350,6 +398,11 @@ def bench(what: str, tickers: int, sessions: int, years: int, hours: int) -> Non
 
     for key, value in b.machine().items():
         click.echo(f"{key:>24}: {value}")
+    if what == "formats":  # Delta Lake against Iceberg on finlake's write patterns
+        from finlake import bench_formats
+
+        click.echo(bench_formats.markdown(bench_formats.run(tickers, years)))
+        return
     if what == "ingest":
         result = b.bench_ingest(tickers, sessions)
     elif what == "session":

@@ -1,28 +1,29 @@
-"""The Parquet lake: the system of record.
+"""The lake: the system of record, one Delta Lake table per dataset.
 
 Layout under `<home>/lake`:
-    <layer>/<dataset>/<key>=<value>/data.parquet   one file per hive partition
-        silver/prices_daily/month=2026-11/...      (daily data: one file per month)
-        silver/prices_adjusted/ticker=AAPL/...     (whole-history data: one file per ticker)
+    <layer>/<dataset>/                              a Delta table (deltalake / delta-rs)
+        _delta_log/00000000000000000000.json        its commits, one per write
+        month=2026-11/part-*.parquet                 data files, partitioned by month
+        (prices_adjusted and the derived tables by ticker; the quarantine by dataset and key)
     bronze/<source>/date=<session>/<stamp>-<id>.parquet   immutable raw payload batches
-    quality/quarantine/dataset=<name>/partition=<key>/data.parquet
 
-Every hive partition is exactly one file, replaced with os.replace, so a reader (or a crash)
-sees the old file or the new one, never half of either; a session's rows always live in one
-file. Month files keep the file count low (a session per file would mean thousands of tiny
-files and a slower backfill). Read-modify-write merges hold a per-dataset file lock so two
-processes never interleave their updates of the same dataset.
+Every write of a dataset (merge, restatement, quarantine, retention prune, a whole-table
+replace) is one commit: the partitions it touches are replaced together, so a reader or a crash
+sees the version before or the version after, never a mix, however many partitions the write
+spans. Readers take the file list of one version (`snapshot`); files a later version removed
+stay on disk until maintenance vacuums them, so a reader holding a version keeps reading it.
+Read-modify-write merges hold a per-dataset file lock so two processes never interleave their
+updates of the same dataset.
 
-What goes wrong is contained: a file that is not readable Parquet is moved to
-quality/corrupt_files/ (named in a warning) and the lake goes on from the good files; the temp
-files a killed writer left are removed by the next writer of the dataset; a stored row is
-replaced only by a valid row of its key (see `guard`).
+What goes wrong is contained: a data file that is not readable Parquet is moved to
+quality/corrupt_files/ (named in a warning) and dropped from its table by a repair commit, so
+the lake goes on from the good files; a killed writer leaves at most data files no commit
+names; a stored row is replaced only by a valid row of its key (see `guard`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import hashlib
 import logging
 import os
@@ -35,9 +36,11 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import polars as pl
 import psutil
+from deltalake import CommitProperties, DeltaTable
 from filelock import FileLock
 
 from finlake.datasets import QUARANTINE, Dataset
@@ -53,6 +56,8 @@ PARTITION_VALUE = re.compile(r"^[0-9A-Za-z_][0-9A-Za-z_.:\-]*$")
 DATA_FILE = "data.parquet"
 LOCK_TIMEOUT_S = 600
 WRITE_THREADS = 4
+SNAPSHOTS_KEPT = 256  # file lists of table versions kept per process (a version never changes)
+_SNAPSHOTS: dict[tuple[str, int, int], pl.DataFrame] = {}
 
 BRONZE_SCHEMA: dict[str, pl.DataType] = {
     "source": pl.String,
@@ -68,6 +73,18 @@ BRONZE_SCHEMA: dict[str, pl.DataType] = {
     "body": pl.Binary,
 }
 
+
+HISTORY_SCHEMA: dict[str, pl.DataType] = {
+    "version": pl.Int64,
+    "time": pl.Datetime("ms", "UTC"),
+    "run_id": pl.String,
+    "operation": pl.String,
+    "write": pl.String,
+    "rows_added": pl.Int64,
+    "rows_removed": pl.Int64,
+    "files_added": pl.Int64,
+    "files_removed": pl.Int64,
+}
 
 PRUNE_SCHEMA: dict[str, pl.DataType] = {
     "file": pl.String,
@@ -130,6 +147,10 @@ def stamp_run(rejects: pl.DataFrame, run_id: str) -> pl.DataFrame:
     if "stored_row" not in stamped.columns:
         stamped = stamped.with_columns(pl.lit(None, dtype=pl.String).alias("stored_row"))
     return stamped
+
+
+class LegacyLayoutError(RuntimeError):
+    """A home written before the lake's tables were Delta tables."""
 
 
 @dataclass
@@ -247,42 +268,155 @@ def is_parquet(path: Path) -> bool:
 
 
 class Lake:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, run_id: str = "") -> None:
+        """`run_id`: the Dagster run writing, recorded in each commit (`history`)."""
         self.root = Path(root)
+        self.run_id = run_id
+
+    def _commit_properties(self, write: str) -> CommitProperties:
+        """What `history` shows of a commit besides Delta's own operation and metrics."""
+        return CommitProperties(
+            custom_metadata={"finlake.run_id": self.run_id, "finlake.write": write}
+        )
+
+    def history(self, ds: Dataset) -> pl.DataFrame:
+        """The dataset's commits, newest first: version, time, run, Delta's operation, what
+        finlake wrote (merge, prune, quarantine, replace, migrate, repair), rows and files."""
+        table = self.table(ds)
+        rows = [] if table is None else table.history()
+
+        def metric(commit: dict, name: str) -> int | None:
+            return (commit.get("operationMetrics") or {}).get(name)
+
+        return pl.DataFrame(
+            [
+                {
+                    "version": h["version"],
+                    "time": dt.datetime.fromtimestamp(h["timestamp"] / 1000, dt.UTC),
+                    "run_id": h.get("finlake.run_id") or None,
+                    "operation": h.get("operation"),
+                    "write": h.get("finlake.write"),
+                    "rows_added": metric(h, "num_added_rows"),
+                    "rows_removed": metric(h, "num_deleted_rows"),
+                    "files_added": metric(h, "num_added_files"),
+                    "files_removed": metric(h, "num_removed_files"),
+                }
+                for h in rows
+            ],
+            schema=HISTORY_SCHEMA,
+            orient="row",
+        )
 
     # ----------------------------------------------------------------- paths and reads
     def dataset_dir(self, ds: Dataset) -> Path:
         return self.root / ds.layer / ds.name
 
-    def partition_file(self, ds: Dataset, value: str | None) -> Path:
-        if ds.partition_by is None:
-            return self.dataset_dir(ds) / DATA_FILE
-        return (
-            self.dataset_dir(ds) / f"{ds.partition_by}={check_partition_value(value)}" / DATA_FILE
-        )
+    def table(self, ds: Dataset) -> DeltaTable | None:
+        """The dataset's Delta table at its newest version; None before its first commit.
+        A dataset still in the old one-file-per-partition layout is an error naming the
+        command that converts it, never an empty table."""
+        uri = str(self.dataset_dir(ds))
+        if DeltaTable.is_deltatable(uri):
+            return DeltaTable(uri)
+        if self.legacy_files(ds):
+            raise LegacyLayoutError(
+                f"{self.dataset_dir(ds)} is in finlake's old one-file-per-partition layout: "
+                f"convert the home with `finlake migrate --home {self.root.parent}`"
+            )
+        return None
 
-    def file_pattern(self, ds: Dataset) -> str:
-        """The glob of a dataset's data files: only hive directories of its own key, so a stray
-        directory or file beside them is never read."""
-        if ds is QUARANTINE:
-            return str(self.dataset_dir(ds) / "dataset=*" / "partition=*" / DATA_FILE)
-        if ds.partition_by is None:
-            return str(self.dataset_dir(ds) / DATA_FILE)
-        return str(self.dataset_dir(ds) / f"{ds.partition_by}=*" / DATA_FILE)
+    def legacy_files(self, ds: Dataset) -> list[Path]:
+        """Data files of the layout before Delta tables (<key>=<value>/data.parquet)."""
+        depth = 2 if ds is QUARANTINE else 1 if ds.partition_by else 0
+        return sorted(self.dataset_dir(ds).glob("/".join(["*=*"] * depth + [DATA_FILE])))
+
+    def migrate(self, ds: Dataset) -> int:
+        """Convert a dataset of the old layout into its Delta table in one commit, then remove
+        the old files (its bookkeeping files stay). Returns the rows converted."""
+        with self.locked(ds):
+            old = self.legacy_files(ds)
+            if not old or DeltaTable.is_deltatable(str(self.dataset_dir(ds))):
+                return 0
+            good = [p for p in old if self._readable(p)]  # a damaged one is set aside, named
+            rows = pl.concat([self.read_file(ds, p) for p in good]) if good else ds.empty()
+            self._commit(ds, {"": rows}, where="true", write="migrate")  # one commit: all of it
+            for path in old:
+                path.unlink(missing_ok=True)
+                _remove_empty_dir(path.parent)
+                _remove_empty_dir(path.parent.parent)
+            return rows.height
+
+    def version(self, ds: Dataset) -> int | None:
+        """The newest committed version of the dataset's table (None: no commit yet), read
+        from the names of its log's commit files, so asking costs a directory listing."""
+        log_dir = self.dataset_dir(ds) / "_delta_log"
+        commits = [int(p.stem) for p in log_dir.glob("*.json") if p.stem.isdigit()]
+        return max(commits) if commits else None
+
+    def _commit_stamp(self, ds: Dataset, version: int | None) -> int:
+        """When the version's commit file was written: a table removed and written again
+        reuses version numbers, never this stamp."""
+        if version is None:
+            return 0
+        log_file = self.dataset_dir(ds) / "_delta_log" / f"{version:020d}.json"
+        try:
+            return log_file.stat().st_mtime_ns
+        except FileNotFoundError:
+            return 0
+
+    def snapshot(self, ds: Dataset) -> pl.DataFrame:
+        """The data files of the dataset's newest version (`file`, and `value`: the partition
+        each holds; for the quarantine `dataset` and `partition`). Only these files are the
+        dataset: a file a removed version still lists on disk is not read. A version's list
+        never changes, so it is loaded from the log once per process."""
+        version = self.version(ds)
+        key = (str(self.dataset_dir(ds)), version, self._commit_stamp(ds, version))
+        if version is not None and (cached := _SNAPSHOTS.get(key)) is not None:
+            return cached
+        table = self.table(ds)
+        keys = dict(zip(_partition_columns(ds), _logical_keys(ds), strict=True))
+        schema = {"file": pl.String, **{k: pl.String for k in keys.values()}}
+        if table is None:
+            return pl.DataFrame(schema=schema)
+        actions = pl.DataFrame(table.get_add_actions(flatten=True))
+        root = self.dataset_dir(ds)
+        files = (
+            pl.DataFrame(schema=schema)
+            if actions.is_empty()
+            else actions.select(
+                pl.col("path")
+                .map_elements(lambda p: str(root / unquote(p)), pl.String)
+                .alias("file"),
+                *[pl.col(f"partition.{k}").cast(pl.String).alias(v) for k, v in keys.items()],
+            ).sort("file")
+        )
+        if table.version() == version:  # not a commit that landed between the two reads
+            _SNAPSHOTS[key] = files
+            while len(_SNAPSHOTS) > SNAPSHOTS_KEPT:
+                _SNAPSHOTS.pop(next(iter(_SNAPSHOTS)))
+        return files
 
     def files(self, ds: Dataset) -> list[Path]:
-        """The dataset's data files. One that is not readable Parquet (truncated, overwritten
-        by something else) is moved to the corrupt-file area with a warning naming it, so every
-        later read and write goes on from the files that are good."""
-        return [
-            p for p in sorted(Path(p) for p in glob.iglob(self.file_pattern(ds))) if self._valid(p)
-        ]
+        """The data files of the dataset's newest version. One that is not readable Parquet
+        (truncated, overwritten by something else) is moved to the corrupt-file area with a
+        warning naming it and dropped from the table, so every later read and write goes on
+        from the files that are good."""
+        return [p for p in (Path(f) for f in self.snapshot(ds)["file"]) if self._valid(ds, p)]
 
-    def _valid(self, path: Path) -> bool:
+    def _valid(self, ds: Dataset, path: Path) -> bool:
+        if self._readable(path):
+            return True
+        if (table := self.table(ds)) is not None:
+            table.repair(commit_properties=self._commit_properties("repair"))  # drops the file
+        return False
+
+    def _readable(self, path: Path) -> bool:
         if is_parquet(path):
             return True
         if path.exists():
             self.set_aside(path, "not a readable Parquet file")
+        else:
+            log.warning("%s: missing; its rows are gone until rebuilt from bronze", path)
         return False
 
     def set_aside(self, path: Path, why: str) -> Path:
@@ -308,27 +442,24 @@ class Lake:
         return target
 
     def has_data(self, ds: Dataset) -> bool:
-        return any(True for _ in glob.iglob(self.file_pattern(ds)))
+        return not self.snapshot(ds).is_empty()
 
     def partition_values(self, ds: Dataset) -> list[str]:
-        """Hive values present on disk, sorted."""
+        """Partition values the newest version holds, sorted."""
         if ds.partition_by is None:
             raise ValueError(f"{ds.name} is not partitioned")
-        prefix = f"{ds.partition_by}="
-        return sorted(f.parent.name.removeprefix(prefix) for f in self.files(ds))
+        files = {str(p) for p in self.files(ds)}
+        snap = self.snapshot(ds).filter(pl.col("file").is_in(files))
+        return sorted(set(snap[ds.partition_by].to_list()))
 
     def scan(self, ds: Dataset, partitions: Iterable[str] | None = None) -> pl.LazyFrame:
-        """All rows of a dataset (or of some hive partitions), typed by the contract; empty if
-        nothing is written yet. A column added to the contract later reads as null in files
-        written before it."""
-        if partitions is None:
-            files = [str(p) for p in self.files(ds)]
-        else:
-            files = [
-                str(p)
-                for v in sorted(set(partitions))
-                if (p := self.partition_file(ds, v)).exists() and self._valid(p)
-            ]
+        """All rows of a dataset's newest version (or of some partitions), typed by the
+        contract; empty if nothing is committed yet. A column added to the contract later
+        reads as null in files written before it."""
+        snap = self.snapshot(ds)
+        if partitions is not None and ds.partition_by is not None:
+            snap = snap.filter(pl.col(ds.partition_by).is_in(sorted(set(partitions))))
+        files = [str(p) for p in (Path(f) for f in snap["file"]) if self._valid(ds, p)]
         if not files:
             return ds.empty().lazy()
         return pl.scan_parquet(
@@ -377,26 +508,36 @@ class Lake:
         new_parts = df.with_columns(part).partition_by("__p", as_dict=True, include_key=False)
         scope_parts = scope.with_columns(part).partition_by("__p", as_dict=True, include_key=False)
         with self.locked(ds):
+            stored = self.snapshot(ds)
             jobs = [
-                (key[0], keys, new_parts.get(key, ds.empty())) for key, keys in scope_parts.items()
+                (key[0], keys, new_parts.get(key, ds.empty()), stored)
+                for key, keys in scope_parts.items()
             ]
-            changed = _parallel(lambda job: self._merge_file(ds, *job, keep=keep), jobs)
-        return sorted(v for values in changed for v in values)
+            results = _parallel(lambda job: self._merged_partition(ds, *job, keep=keep), jobs)
+            self._commit(ds, {value: rows for value, rows, _ in results if rows is not None})
+        return sorted(v for _, _, values in results for v in values)
 
-    def _merge_file(
+    def _merged_partition(
         self,
         ds: Dataset,
         value: str,
         keys: pl.DataFrame,
         new: pl.DataFrame,
+        stored: pl.DataFrame,
         keep: pl.DataFrame | None = None,
-    ) -> set:
-        path = self.partition_file(ds, value)
-        if not (path.exists() and self._valid(path)):
-            if not new.is_empty():
-                _atomic_write(new, path)  # already conformed and sorted
-            return set(new.get_column(ds.partition_source).to_list())
-        old = self.read_file(ds, path)
+    ) -> tuple[str, pl.DataFrame | None, set]:
+        """The partition's rows after the merge (None: unchanged) and the changed values of
+        the partition source column."""
+        check_partition_value(value)
+        files = [
+            p
+            for p in (Path(f) for f in stored.filter(pl.col(ds.partition_by) == value)["file"])
+            if self._valid(ds, p)
+        ]
+        if not files:
+            rows = None if new.is_empty() else new  # already conformed and sorted
+            return value, rows, set(new.get_column(ds.partition_source).to_list())
+        old = pl.concat([self.read_file(ds, f) for f in files])
         on = keys.columns
         outside = old.join(keys, on=on, how="anti")
         replaced = old.join(keys, on=on, how="semi")
@@ -418,14 +559,42 @@ class Lake:
             .to_list()
         )
         if not changed:
-            return changed
-        merged = ds.conform(pl.concat([outside, new]))
-        if merged.is_empty():
-            path.unlink()
-            _remove_empty_dir(path.parent)
-        else:
-            _atomic_write(merged, path)
-        return changed
+            return value, None, changed
+        return value, ds.conform(pl.concat([outside, new])), changed
+
+    def _commit(
+        self,
+        ds: Dataset,
+        parts: dict[str, pl.DataFrame],
+        where: str | None = None,
+        write: str = "merge",
+    ) -> None:
+        """One commit of the dataset's table: each partition value of `parts` is replaced by
+        its rows (an empty frame removes the partition); `where` (a predicate on the partition
+        columns) instead names what the rows replace. A reader sees the version before or
+        the version after, never a mix, across every partition of the commit."""
+        if not parts and where is None:
+            return
+        keys = _partition_columns(ds)
+        if where is None and keys:
+            values = ", ".join(_sql_literal(check_partition_value(v)) for v in sorted(parts))
+            where = f"{keys[0]} IN ({values})"
+        frames = [f for f in parts.values() if not f.is_empty()]
+        uri = str(self.dataset_dir(ds))
+        exists = DeltaTable.is_deltatable(uri)
+        if not frames:
+            if exists:
+                DeltaTable(uri).delete(where, commit_properties=self._commit_properties(write))
+            return
+        data = _with_partition_columns(ds, pl.concat([ds.conform(f) for f in frames]))
+        options: dict = {"commit_properties": self._commit_properties(write)}
+        if keys:
+            options["partition_by"] = keys
+        if exists:
+            options["schema_mode"] = "merge"  # a column the contract added since
+            if where is not None:
+                options["predicate"] = where
+        data.write_delta(uri, mode="overwrite" if exists else "append", delta_write_options=options)
 
     def guard(self, ds: Dataset, valid: pl.DataFrame, rejected: pl.DataFrame) -> Guard:
         """Find the stored rows that the rejects of `ds` would replace although no valid row
@@ -477,29 +646,36 @@ class Lake:
         rows removed and kept and the oldest/newest removed value; with `dry_run` nothing is
         touched. A file left empty is deleted."""
         out = []
+        key = (_logical_keys(ds) or [None])[0]
         with self.locked(ds):
-            for path in self.files(ds):
-                df = self.read_file(ds, path)
-                old = df.filter(pl.col(column) < cutoff)
-                if old.is_empty():
-                    continue
-                kept = df.filter(~(pl.col(column) < cutoff))
-                out.append(
-                    {
-                        "file": str(path.relative_to(self.root)),
-                        "rows_removed": old.height,
-                        "rows_kept": kept.height,
-                        "oldest_removed": str(old.get_column(column).min()),
-                        "newest_removed": str(old.get_column(column).max()),
-                    }
-                )
-                if dry_run:
-                    continue
-                if kept.is_empty():
-                    path.unlink()
-                    _remove_empty_dir(path.parent)
-                else:
-                    _atomic_write(kept, path)
+            snap = self.snapshot(ds)
+            files = {str(p) for p in self.files(ds)}
+            groups = snap.filter(pl.col("file").is_in(files)).group_by(
+                key or pl.lit("").alias("__all"), maintain_order=True
+            )
+            parts: dict[str, pl.DataFrame] = {}
+            for (value,), group in groups:
+                kept, removed = [], False
+                for path in (Path(f) for f in group["file"]):
+                    df = self.read_file(ds, path)
+                    old = df.filter(pl.col(column) < cutoff)
+                    kept.append(df.filter(~(pl.col(column) < cutoff)))
+                    if old.is_empty():
+                        continue
+                    removed = True
+                    out.append(
+                        {
+                            "file": str(path.relative_to(self.root)),
+                            "rows_removed": old.height,
+                            "rows_kept": kept[-1].height,
+                            "oldest_removed": str(old.get_column(column).min()),
+                            "newest_removed": str(old.get_column(column).max()),
+                        }
+                    )
+                if removed:  # the partition's kept rows replace it (a whole table: all of it)
+                    parts[value] = pl.concat(kept)
+            if not dry_run:
+                self._commit(ds, parts, write="prune")  # one commit for every partition pruned
         return pl.DataFrame(out, schema=PRUNE_SCHEMA, orient="row")
 
     def prune_bronze(self, source: str, cutoff: dt.date, *, dry_run: bool) -> pl.DataFrame:
@@ -529,7 +705,7 @@ class Lake:
     def read_sidecar(self, ds: Dataset, name: str) -> pl.DataFrame | None:
         """A bookkeeping file kept beside a dataset's partitions (not part of its rows)."""
         path = self.dataset_dir(ds) / check_partition_value(name)
-        return pl.read_parquet(path) if path.exists() and self._valid(path) else None
+        return pl.read_parquet(path) if path.exists() and self._readable(path) else None
 
     def write_sidecar(self, ds: Dataset, name: str, df: pl.DataFrame) -> None:
         _atomic_write(df, self.dataset_dir(ds) / check_partition_value(name))
@@ -561,7 +737,7 @@ class Lake:
     ) -> pl.DataFrame:
         """Every stored payload without its body, with the file it lives in."""
         files = [
-            p for p in sorted(self.bronze_dir(source).glob("date=*/*.parquet")) if self._valid(p)
+            p for p in sorted(self.bronze_dir(source).glob("date=*/*.parquet")) if self._readable(p)
         ]
         cols = [c for c in schema if c != "body"]
         if not files:
@@ -600,17 +776,10 @@ class Lake:
             tmp.unlink(missing_ok=True)
 
     # ----------------------------------------------------------------- quarantine
-    def quarantine_file(self, dataset: str, partition: str) -> Path:
-        return (
-            self.dataset_dir(QUARANTINE)
-            / f"dataset={check_partition_value(dataset)}"
-            / f"partition={check_partition_value(partition)}"
-            / DATA_FILE
-        )
-
     def write_table(self, ds: Dataset, df: pl.DataFrame) -> None:
-        """Replace an unpartitioned dataset as a whole."""
-        _atomic_write(ds.conform(df), self.partition_file(ds, None))
+        """Replace an unpartitioned dataset as a whole (one commit)."""
+        with self.locked(ds):
+            self._commit(ds, {"": ds.conform(df)}, write="replace")  # empty: emptied
 
     def write_quarantine(self, dataset: str, rows: pl.DataFrame, scope: pl.DataFrame) -> None:
         """Replace one dataset's rejected rows within `scope` (partition, ticker pairs).
@@ -619,10 +788,10 @@ class Lake:
         clean for a ticker, that ticker's old rejections there are gone. A row's ticker is the
         `ticker` field of its JSON; a scope row with a null ticker covers its whole partition."""
         ticker = pl.col("row").str.json_path_match("$.ticker").alias("ticker")
-        prefix = "partition="
-        base = self.quarantine_file(dataset, "x").parent.parent
+        check_partition_value(dataset)
         with self.locked(QUARANTINE):
-            existing = {p.name.removeprefix(prefix) for p in base.glob(f"{prefix}*")}
+            snap = self.snapshot(QUARANTINE).filter(pl.col("dataset") == dataset)
+            existing = set(snap["partition"].to_list())
             if rows.is_empty() and not existing:
                 return
             scope = scope.select("partition", pl.col("ticker").cast(pl.String)).unique()
@@ -630,23 +799,26 @@ class Lake:
             touched = {k[0] for k in new_parts} | (
                 set(scope.get_column("partition").to_list()) & existing
             )
+            parts: dict[str, pl.DataFrame] = {}
             for part in sorted(touched):
-                path = self.quarantine_file(dataset, part)
                 new = new_parts.get((part,), rows.clear())
-                if path.exists():
+                files = [Path(f) for f in snap.filter(pl.col("partition") == part)["file"]]
+                files = [f for f in files if self._valid(QUARANTINE, f)]
+                if files:
                     mine = scope.filter(pl.col("partition") == part)
-                    old = self.read_file(QUARANTINE, path).with_columns(ticker)
+                    old = pl.concat([self.read_file(QUARANTINE, f) for f in files])
+                    old = old.with_columns(ticker)
                     if mine.get_column("ticker").is_null().any():
                         old = old.clear()  # the whole partition was rewritten
                     kept = old.join(
                         mine, on=["partition", "ticker"], how="anti", nulls_equal=True
                     ).drop("ticker")
                     new = pl.concat([QUARANTINE.conform(kept), QUARANTINE.conform(new)])
-                if new.is_empty():
-                    path.unlink(missing_ok=True)
-                    _remove_empty_dir(path.parent)
-                else:
-                    _atomic_write(QUARANTINE.conform(new), path)
+                parts[check_partition_value(part)] = QUARANTINE.conform(new)
+            if parts:
+                values = ", ".join(_sql_literal(v) for v in sorted(parts))
+                where = f"dataset_part = {_sql_literal(dataset)} AND partition_part IN ({values})"
+                self._commit(QUARANTINE, parts, where=where, write="quarantine")
 
     def replace_quarantine(
         self, dataset: str, rejects: pl.DataFrame, run_id: str, partitions: Iterable[str]
@@ -659,6 +831,33 @@ class Lake:
             schema={"partition": pl.String, "ticker": pl.String},
         )
         self.write_quarantine(dataset, stamp_run(rejects, run_id), scope)
+
+
+def _logical_keys(ds: Dataset) -> list[str]:
+    if ds is QUARANTINE:
+        return ["dataset", "partition"]
+    return [ds.partition_by] if ds.partition_by else []
+
+
+def _partition_columns(ds: Dataset) -> list[str]:
+    """The table's physical partition columns. Delta keeps partition values in the log and the
+    paths, not in the files: a partition key that is also a contract column (ticker, the
+    quarantine's dataset) is partitioned by a copy, so the files keep the column itself."""
+    return [k if k not in ds.schema else f"{k}_part" for k in _logical_keys(ds)]
+
+
+def _with_partition_columns(ds: Dataset, data: pl.DataFrame) -> pl.DataFrame:
+    if ds is QUARANTINE:
+        return data.with_columns(
+            pl.col("dataset").alias("dataset_part"), pl.col("partition").alias("partition_part")
+        )
+    if ds.partition_by is None:
+        return data
+    return data.with_columns(ds.partition_expr().alias(_partition_columns(ds)[0]))
+
+
+def _sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _parallel(fn, jobs: list) -> list:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from finlake.contracts import DEFAULT_RETENTION_DAYS, source
 from finlake.contracts.base import SourceContract
@@ -62,11 +62,15 @@ class FinlakeResource(dg.ConfigurableResource):
         home = Path(self.home).expanduser().resolve()
         return Settings(home=home, source=self.source, universe=universe)  # type: ignore[arg-type]
 
+    _run_id: str = PrivateAttr(default="")
+
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self.settings().ensure_home()
+        self._run_id = context.run.run_id if context.run else ""
 
     def lake(self) -> Lake:
-        return Lake(self.settings().lake_dir)
+        """The home's lake; its commits record the run they belong to."""
+        return Lake(self.settings().lake_dir, run_id=self._run_id)
 
     def now(self) -> dt.datetime:
         if self.sample_as_of and self.source == "sample":

@@ -92,6 +92,12 @@ def test_range_backfill_then_daily_run_and_query_back(home, instance):
         assert {"dagster/row_count", "dagster/column_schema", "preview", "seconds"} <= set(meta), (
             key
         )
+    # every commit of the run's tables names the run
+    from finlake.datasets import PRICES_DAILY
+    from finlake.lake import Lake
+
+    commits = Lake(home / "lake").history(PRICES_DAILY)
+    assert set(commits["run_id"]) <= {r.run_id for r in instance.get_runs()}
     quarantine = instance.get_latest_materialization_event(QUARANTINE_KEY).asset_materialization
     assert quarantine.metadata["dagster/row_count"].value == 0
     catalog = instance.get_latest_materialization_event(CATALOG_KEY).asset_materialization

@@ -17,7 +17,7 @@ import pytest
 
 import finlake
 from finlake.catalog import Catalog
-from finlake.datasets import MACRO_OBSERVATIONS
+from finlake.datasets import MACRO_OBSERVATIONS, QUARANTINE
 from finlake.lake import Lake
 from finlake.pipelines import macro as pipeline
 from finlake.pipelines.macro import build_macro_silver, fetch_macro
@@ -175,7 +175,13 @@ def test_a_broken_payload_keeps_the_series_at_its_last_good_state(fred, lake):
     assert [f["series_id"] for f in report.failures] == ["NOPE"]
     assert silver.failed == ["GDP"] and "unreadable observation" in silver.rejected["reason"][0]
     assert lake.scan(MACRO_OBSERVATIONS).collect().equals(before)
-    quarantine = pl.read_parquet(lake.quarantine_file(MACRO_OBSERVATIONS.name, "2025-01-20"))
+    quarantine = (
+        lake.scan(QUARANTINE)
+        .filter(
+            (pl.col("dataset") == MACRO_OBSERVATIONS.name) & (pl.col("partition") == "2025-01-20")
+        )
+        .collect()
+    )
     assert quarantine.height == 1
     rebuilt = build_macro_silver(lake, run_id="again", rebuild=True)
     assert rebuilt.failed == ["GDP"]  # the broken batch is still broken when refolded

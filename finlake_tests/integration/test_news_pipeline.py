@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from finlake.datasets import NEWS_ARTICLES, NEWS_SENTIMENT_DAILY
+from finlake.datasets import NEWS_ARTICLES, NEWS_SENTIMENT_DAILY, QUARANTINE
 from finlake.gate import GateFailure
 from finlake.lake import Lake
 from finlake.pipelines.news import (
@@ -108,7 +108,7 @@ def test_unparsable_payload_is_quarantined_and_the_rest_is_stored(lake, hours):
     assert report.new.height > 0
     reasons = report.rejected["reason"].to_list()
     assert len(reasons) == 2 and all("could not be parsed" in r for r in reasons)
-    quarantine = pl.read_parquet(lake.quarantine_file(NEWS_ARTICLES.name, hour_key(hours[0])))
+    quarantine = quarantined(lake, hour_key(hours[0]))
     assert quarantine.height == 2 and set(quarantine["run_id"]) == {"r1"}
 
 
@@ -138,7 +138,7 @@ def test_a_failing_gate_leaves_the_stored_articles(lake, hours, monkeypatch):
     with pytest.raises(GateFailure):
         build(lake, hours[1:2], run_id="bad")
     assert lake.scan(NEWS_ARTICLES).collect().equals(before)
-    quarantine = pl.read_parquet(lake.quarantine_file(NEWS_ARTICLES.name, hour_key(hours[1])))
+    quarantine = quarantined(lake, hour_key(hours[1]))
     assert quarantine.height > 0 and "sentiment_compound" in quarantine["reason"][0]
 
 
@@ -201,3 +201,9 @@ def test_sentiment_counts_a_story_for_its_subjects_only():
     assert articles["mentioned_tickers"].to_list() == [["GS"], ["GS"]]
     daily = sentiment_daily(articles)
     assert daily.select("ticker", "article_count").rows() == [("NVDA", 1)]
+
+
+def quarantined(lake, partition: str) -> pl.DataFrame:
+    """The news gate's quarantined rows of one poll hour."""
+    rows = lake.scan(QUARANTINE).filter(pl.col("dataset") == NEWS_ARTICLES.name)
+    return rows.filter(pl.col("partition") == partition).collect()

@@ -44,7 +44,7 @@ def test_empty_home_has_typed_empty_views(tmp_path):
     con.close()
 
 
-def test_views_read_new_partitions_and_stale_catalog_is_rebuilt(tmp_path):
+def test_views_pin_a_version_and_a_new_commit_rebuilds_them(tmp_path):
     catalog = Catalog(tmp_path)
     catalog.build()
     write_bar(tmp_path)  # the view was empty-typed: connect() notices and rebuilds
@@ -52,11 +52,15 @@ def test_views_read_new_partitions_and_stale_catalog_is_rebuilt(tmp_path):
     con = catalog.connect()
     assert con.sql("SELECT ticker, close FROM prices_daily").fetchall() == [("AAPL", 10.0)]
     con.close()
-    write_bar(tmp_path, "MSFT", 20.0)  # the view reads files: new partitions appear without a build
+    held = catalog.connect()  # a notebook's connection: it keeps the version it opened
     assert not catalog.is_stale()
+    write_bar(tmp_path, "MSFT", 20.0)  # a new commit: the next connection rebuilds
+    assert catalog.is_stale()
     con = catalog.connect()
     assert con.sql("SELECT count(*) FROM prices_daily").fetchall() == [(2,)]
+    assert held.sql("SELECT count(*) FROM prices_daily").fetchall() == [(1,)]
     con.close()
+    held.close()
 
 
 def test_reader_holding_the_file_never_blocks_a_build(tmp_path):

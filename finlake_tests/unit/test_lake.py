@@ -30,7 +30,7 @@ def stored(lake, day):
     return lake.scan(PRICES_DAILY).filter(pl.col("date") == day).collect().sort("ticker")
 
 
-def test_hive_layout_one_file_per_month(tmp_path: Path):
+def test_one_commit_per_write_partitioned_by_month(tmp_path: Path):
     lake = Lake(tmp_path)
     changed = lake.merge(
         PRICES_DAILY,
@@ -38,11 +38,9 @@ def test_hive_layout_one_file_per_month(tmp_path: Path):
         keys(("AAPL", D1), ("MSFT", D1), ("AAPL", D2), ("AAPL", D0)),
     )
     assert changed == [D0, D1, D2]
-    files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.parquet"))
-    assert files == [
-        "silver/prices_daily/month=2026-10/data.parquet",
-        "silver/prices_daily/month=2026-11/data.parquet",
-    ]
+    assert lake.version(PRICES_DAILY) == 0  # two months, one commit
+    files = sorted(p.relative_to(tmp_path).parent.as_posix() for p in lake.files(PRICES_DAILY))
+    assert files == ["silver/prices_daily/month=2026-10", "silver/prices_daily/month=2026-11"]
     assert lake.scan(PRICES_DAILY).collect().height == 4
     assert lake.partition_values(PRICES_DAILY) == ["2026-10", "2026-11"]
 
@@ -69,11 +67,10 @@ def test_merge_replaces_only_the_scoped_keys(tmp_path: Path):
     assert stored(lake, D2).select("ticker", "close").rows() == [
         ("AAPL", 1.0)
     ]  # same file, other day
-    # rewriting identical content changes nothing and writes nothing
-    path = lake.partition_file(PRICES_DAILY, "2026-11")
-    mtime = path.stat().st_mtime_ns
+    # rewriting identical content changes nothing and commits nothing
+    version = lake.version(PRICES_DAILY)
     assert lake.merge(PRICES_DAILY, prices([("AAPL", D1, 1.5)]), keys(("AAPL", D1))) == []
-    assert path.stat().st_mtime_ns == mtime
+    assert lake.version(PRICES_DAILY) == version
     # a scoped key absent from the new rows is removed (the provider no longer serves that bar)
     assert lake.merge(PRICES_DAILY, prices([]), keys(("MSFT", D1))) == [D1]
     assert stored(lake, D1)["ticker"].to_list() == ["AAPL", "OLD"]
@@ -90,21 +87,27 @@ def test_emptied_partition_is_removed(tmp_path: Path):
     assert not lake.has_data(CORPORATE_ACTIONS)
 
 
-def test_a_failed_write_leaves_the_old_partition(tmp_path: Path, monkeypatch):
+def test_a_failed_write_leaves_the_old_version(tmp_path: Path, monkeypatch):
     lake = Lake(tmp_path)
-    lake.merge(PRICES_DAILY, prices([("AAPL", D1, 1.0)]), keys(("AAPL", D1)))
-    path = lake.partition_file(PRICES_DAILY, "2026-11")
-    before = path.read_bytes()
+    lake.merge(
+        PRICES_DAILY,
+        prices([("AAPL", D1, 1.0), ("AAPL", D0, 1.0)]),
+        keys(("AAPL", D1), ("AAPL", D0)),
+    )
+    before = lake.scan(PRICES_DAILY).collect()
 
-    def crash(self, file, **kwargs):
-        Path(file).write_bytes(b"PAR1 half a file")  # the temp file gets half written
+    def crash(self, target, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(pl.DataFrame, "write_parquet", crash)
+    monkeypatch.setattr(pl.DataFrame, "write_delta", crash)
     with pytest.raises(OSError, match="disk full"):
-        lake.merge(PRICES_DAILY, prices([("AAPL", D1, 9.0)]), keys(("AAPL", D1)))
-    assert path.read_bytes() == before
-    assert [p.name for p in path.parent.iterdir()] == ["data.parquet"]
+        lake.merge(
+            PRICES_DAILY,
+            prices([("AAPL", D1, 9.0), ("AAPL", D0, 9.0)]),
+            keys(("AAPL", D1), ("AAPL", D0)),
+        )
+    assert lake.version(PRICES_DAILY) == 0
+    assert lake.scan(PRICES_DAILY).collect().equals(before)
 
 
 def test_quarantine_is_replaced_per_partition_and_ticker(tmp_path: Path):
@@ -125,8 +128,9 @@ def test_quarantine_is_replaced_per_partition_and_ticker(tmp_path: Path):
 
     lake.write_quarantine("prices_daily", q("AAPL", "MSFT"), scope("AAPL", "MSFT"))
     lake.write_quarantine("prices_daily", q(), scope("AAPL"))  # AAPL rewritten clean
-    got = pl.read_parquet(lake.quarantine_file("prices_daily", "2026-11-19"))
+    got = lake.scan(QUARANTINE).collect()
     assert got["row"].to_list() == ['{"ticker":"MSFT"}']
+    assert got["partition"].to_list() == ["2026-11-19"]
     lake.write_quarantine("prices_daily", q(), scope("MSFT"))  # now the whole partition is clean
     assert not lake.has_data(QUARANTINE)
 
@@ -212,3 +216,17 @@ def test_a_rejected_revision_keeps_its_stored_row_under_a_coarse_scope(tmp_path:
     # without the guard the rejected revision would have removed B
     lake.merge(SEC_FILINGS, valid, scope)
     assert lake.scan(SEC_FILINGS).collect().get_column("accession_number").to_list() == ["A"]
+
+
+def test_history_lists_one_commit_per_write_with_its_run(tmp_path: Path):
+    lake = Lake(tmp_path, run_id="run-1")
+    lake.merge(PRICES_DAILY, prices([("AAPL", D1, 1.0), ("AAPL", D0, 1.0)]),
+               keys(("AAPL", D1), ("AAPL", D0)))  # fmt: skip
+    Lake(tmp_path, run_id="run-2").prune(PRICES_DAILY, "date", D1, dry_run=False)
+    history = lake.history(PRICES_DAILY)
+    assert history.select("version", "run_id", "write").rows() == [
+        (1, "run-2", "prune"),
+        (0, "run-1", "merge"),
+    ]
+    assert history["rows_added"].to_list()[-1] == 2
+    assert lake.scan(PRICES_DAILY).collect()["date"].to_list() == [D1]

@@ -4,7 +4,7 @@
 prices_daily_job for one session into $FINLAKE_HOME. At POINT it writes its pid to SIGNAL_FILE
 and sleeps, so the test can kill -9 it there:
   bronze   a bronze payload file staged but not yet moved into place
-  silver   a prices_daily month file staged but not yet moved into place
+  silver   a prices_daily merge's data files written, its commit not yet made
   catalog  the catalog step, holding the `duckdb` pool slot
   start    no pause: the test kills it as soon as the run records its process
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import finlake.catalog
@@ -25,7 +26,7 @@ from finlake.settings import Settings
 
 AS_OF = "2026-10-30T22:00:00+00:00"
 SESSION = "2026-10-30"
-STAGED = {"bronze": "/bronze/", "silver": "/silver/prices_daily/"}
+STAGED = {"bronze": "/bronze/"}
 
 
 def pause(signal: Path) -> None:
@@ -46,6 +47,19 @@ def arm(point: str, signal: Path) -> None:
             pause(signal)
 
         finlake.lake._atomic_write = staged_then_pause
+    elif point == "silver":
+        commit = finlake.lake.Lake._commit
+
+        def written_then_pause(self, ds, parts, where=None) -> None:
+            if ds.name != "prices_daily":
+                return commit(self, ds, parts, where)
+            for value, rows in parts.items():  # the files a commit would add, unreferenced
+                part = self.dataset_dir(ds) / f"{ds.partition_by}={value}"
+                part.mkdir(parents=True, exist_ok=True)
+                rows.write_parquet(part / f"part-00000-{uuid.uuid4()}-c000.snappy.parquet")
+            pause(signal)
+
+        finlake.lake.Lake._commit = written_then_pause
     elif point == "catalog":
         finlake.catalog.Catalog.build = lambda self: pause(signal)
 

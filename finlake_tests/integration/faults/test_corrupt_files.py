@@ -30,18 +30,24 @@ def corrupt(path: Path, how: str) -> None:
         path.write_bytes(b"")
 
 
+def month_file(lake: Lake, ds, month: str) -> Path:
+    """The data file of one month in the table's newest version."""
+    [path] = lake.snapshot(ds).filter(pl.col("month") == month)["file"]
+    return Path(path)
+
+
 @pytest.mark.parametrize("how", ["truncated", "garbage", "empty"])
 def test_a_corrupt_file_is_named_set_aside_and_rebuilt_from_bronze(
     priced_home, sample_provider, caplog, how
 ):
     lake = Lake(priced_home / "lake")
-    path = lake.partition_file(PRICES_DAILY, OCTOBER)
+    path = month_file(lake, PRICES_DAILY, OCTOBER)
     corrupt(path, how)
     provider = sample_provider(after_close(SESSIONS[-1]))
     with caplog.at_level(logging.WARNING, logger="finlake.lake"):
         build_silver(provider, lake, TICKERS, SESSIONS[-1:], run_id="after")
     assert any(str(path) in m and "not a readable Parquet file" in m for m in caplog.messages)
-    [aside] = (lake.root / CORRUPT_DIR).rglob("data.parquet.*")
+    [aside] = (lake.root / CORRUPT_DIR).rglob("*.parquet.*")
     assert aside.read_bytes() != b"" or how == "empty"
     # the run went on: the session it wrote is stored, and so is every other month
     assert lake.scan(PRICES_DAILY).collect().get_column("date").to_list() == [SESSIONS[-1]] * 3
@@ -54,7 +60,7 @@ def test_a_corrupt_file_is_named_set_aside_and_rebuilt_from_bronze(
 
 def test_a_corrupt_derived_file_does_not_stop_the_next_run(priced_home):
     lake = Lake(priced_home / "lake")
-    corrupt(lake.partition_file(PRICES_ADJUSTED, OCTOBER), "truncated")
+    corrupt(lake.files(PRICES_ADJUSTED)[0], "truncated")
     report = build_adjusted(lake, TICKERS)
     assert report.rows.height == len(TICKERS) * len(SESSIONS)
     assert lake.scan(PRICES_ADJUSTED).collect().height == len(TICKERS) * len(SESSIONS)
@@ -86,7 +92,7 @@ def test_stray_files_beside_the_partitions_are_ignored(priced_home):
 
 def test_temp_files_of_dead_writers_are_removed_by_the_next_write(priced_home, sample_provider):
     lake = Lake(priced_home / "lake")
-    month = lake.partition_file(PRICES_DAILY, OCTOBER).parent
+    month = month_file(lake, PRICES_DAILY, OCTOBER).parent
     dead = month / f".data.parquet.{2**22 + 12345}-{uuid.uuid4().hex}.tmp"
     alive = month / f".data.parquet.{os.getpid()}-{uuid.uuid4().hex}.tmp"
     for path in (dead, alive):
@@ -96,4 +102,4 @@ def test_temp_files_of_dead_writers_are_removed_by_the_next_write(priced_home, s
     )
     assert not dead.exists()
     assert alive.exists()  # a live writer's file is never touched
-    assert pl.read_parquet(lake.partition_file(PRICES_DAILY, OCTOBER)).height > 0
+    assert pl.read_parquet(month_file(lake, PRICES_DAILY, OCTOBER)).height > 0

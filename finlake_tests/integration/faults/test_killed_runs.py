@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from finlake.cli import main as cli
+from finlake.datasets import PRICES_DAILY
 from finlake.definitions import build_defs
 from finlake.defs.resources import FinlakeResource
 from finlake.instance import instance_for
@@ -109,6 +110,14 @@ def temps(home: Path) -> list[Path]:
     return list((home / "lake").rglob(".*.tmp"))
 
 
+def unreferenced(home: Path) -> list[Path]:
+    """Data files in prices_daily's table that its newest version does not name (what a
+    writer killed before its commit leaves; readers never see them, vacuum removes them)."""
+    lake = Lake(home / "lake")
+    named = {Path(f) for f in lake.snapshot(PRICES_DAILY)["file"]}
+    return [p for p in lake.dataset_dir(PRICES_DAILY).rglob("part-*.parquet") if p not in named]
+
+
 @pytest.mark.parametrize(
     ("point", "pool"),
     [("start", None), ("bronze", "yahoo"), ("silver", None), ("catalog", "duckdb")],
@@ -135,8 +144,10 @@ def test_killed_run_is_closed_its_slots_freed_and_the_next_run_lands(
     assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.STARTED
     if pool:
         assert slots_held(instance, run.run_id) == {pool: 1}
-    if point in ("bronze", "silver"):
+    if point == "bronze":
         assert temps(home), "the kill left no staged file: the case did not kill mid-write"
+    if point == "silver":
+        assert unreferenced(home), "the kill left no data file: the case did not kill mid-write"
 
     result = CliRunner().invoke(cli, ["recover", "--home", str(home)])
     assert result.exit_code == 0, result.output

@@ -24,7 +24,9 @@ def invoke(*args: str):
 
 
 def month_file(home: Path) -> Path:
-    return Lake(home / "lake").partition_file(PRICES_DAILY, "2026-10")
+    snapshot = Lake(home / "lake").snapshot(PRICES_DAILY)
+    [path] = snapshot.filter(pl.col("month") == "2026-10")["file"]
+    return Path(path)
 
 
 @pytest.mark.parametrize(

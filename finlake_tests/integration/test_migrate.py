@@ -1,0 +1,84 @@
+"""A home written before the Delta tables: an error that names `finlake migrate`, never an
+empty lake; the command converts it in place, one commit per dataset, rows unchanged."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from finlake.cli import main as cli
+from finlake.datasets import PRICES_ADJUSTED, PRICES_DAILY, QUARANTINE
+from finlake.lake import Lake, LegacyLayoutError
+
+NOW = dt.datetime(2026, 11, 20, 23, tzinfo=dt.UTC)
+
+
+def bars(days: list[dt.date]) -> pl.DataFrame:
+    rows = [("AAPL", d, 1.0, 2.0, 0.5, 1.5, 10, "yahoo", NOW) for d in days]
+    return pl.DataFrame(rows, schema=PRICES_DAILY.schema, orient="row")
+
+
+def old_home(tmp_path):
+    """The layout of the previous finlake: one data.parquet per hive partition."""
+    lake = tmp_path / "lake"
+    for month, days in {
+        "2026-10": [dt.date(2026, 10, 29), dt.date(2026, 10, 30)],
+        "2026-11": [dt.date(2026, 11, 2)],
+    }.items():
+        target = lake / "silver" / "prices_daily" / f"month={month}" / "data.parquet"
+        target.parent.mkdir(parents=True)
+        bars(days).write_parquet(target)
+    adjusted = bars([dt.date(2026, 11, 2)]).select(PRICES_ADJUSTED.column_names[:-1])
+    target = lake / "silver" / "prices_adjusted" / "ticker=AAPL" / "data.parquet"
+    target.parent.mkdir(parents=True)
+    adjusted.with_columns(pl.lit(1.0).alias("adj_factor")).write_parquet(target)
+    reject = pl.DataFrame(
+        [("prices_daily", "2026-10-30", '{"ticker":"MSFT"}', "bad", "r", NOW, None)],
+        schema=QUARANTINE.schema,
+        orient="row",
+    )
+    target = lake / "quality/quarantine/dataset=prices_daily/partition=2026-10-30/data.parquet"
+    target.parent.mkdir(parents=True)
+    reject.write_parquet(target)
+    return tmp_path
+
+
+def test_an_old_home_is_an_error_until_migrated_then_reads_the_same_rows(tmp_path):
+    home = old_home(tmp_path)
+    lake = Lake(home / "lake")
+    with pytest.raises(LegacyLayoutError, match="finlake migrate"):
+        lake.scan(PRICES_DAILY)
+    result = CliRunner().invoke(cli, ["migrate", "--home", str(home)])
+    assert result.exit_code == 0, result.output
+    assert "silver/prices_daily: 3 rows into a Delta table" in result.output
+    assert "3 dataset(s) converted" in result.output
+    assert lake.version(PRICES_DAILY) == 0 and lake.partition_values(PRICES_DAILY) == [
+        "2026-10",
+        "2026-11",
+    ]
+    assert (
+        lake.scan(PRICES_DAILY)
+        .collect()
+        .sort("date")
+        .equals(bars([dt.date(2026, 10, 29), dt.date(2026, 10, 30), dt.date(2026, 11, 2)]))
+    )
+    assert lake.scan(PRICES_ADJUSTED).collect()["ticker"].to_list() == ["AAPL"]
+    assert lake.scan(QUARANTINE).collect().select("dataset", "partition").rows() == [
+        ("prices_daily", "2026-10-30")
+    ]
+    assert lake.legacy_files(PRICES_DAILY) == []
+    again = CliRunner().invoke(cli, ["migrate", "--home", str(home)])
+    assert "0 dataset(s) converted" in again.output and lake.version(PRICES_DAILY) == 0
+
+
+def test_history_shows_the_migration_commit_and_refuses_an_unknown_dataset(tmp_path):
+    home = old_home(tmp_path)
+    CliRunner().invoke(cli, ["migrate", "--home", str(home)])
+    shown = CliRunner().invoke(cli, ["history", "prices_daily", "--home", str(home)])
+    assert shown.exit_code == 0, shown.output
+    assert "migrate" in shown.output and "WRITE" in shown.output
+    unknown = CliRunner().invoke(cli, ["history", "prices", "--home", str(home)])
+    assert unknown.exit_code != 0 and "unknown dataset 'prices'" in unknown.output
