@@ -146,6 +146,10 @@ def run_demo(
         raise ValueError("the demo builds sample data only; FINLAKE_SOURCE=live is set")
     settings = Settings.from_env(home=home, source="sample")
     settings.ensure_home()
+    lake = Lake(settings.lake_dir)
+    for ds in DATASETS.values():  # a demo home of the earlier layout: converted, as `migrate`
+        if rows := lake.migrate(ds):
+            echo(f"  converted {ds.layer}/{ds.name} ({rows} rows) to a Delta table")
     echo("  loading the Dagster instance and definitions")
     instance = instance_for(settings)  # exports FINLAKE_HOME/FINLAKE_SOURCE for the definitions
     recovery = recover_dead_runs(instance)  # a killed earlier demo must not hold the pools

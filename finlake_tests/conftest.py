@@ -61,8 +61,14 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory):
     import os
 
     from finlake.demo import run_demo
+    from finlake.pipelines.policy import meetings_table
+    from finlake.sources.fed.meetings import load_meetings
 
     home = tmp_path_factory.mktemp("demo") / "home"
+    # a dataset in the layout before the Delta tables: the demo converts its home first
+    legacy = home / "lake" / "silver" / "fomc_meetings" / "data.parquet"
+    legacy.parent.mkdir(parents=True)
+    meetings_table(load_meetings()).head(1).write_parquet(legacy)
     lines: list[str] = []
     saved = {k: os.environ.get(k) for k in ("FINLAKE_HOME", "FINLAKE_SOURCE")}
     try:

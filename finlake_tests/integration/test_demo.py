@@ -20,6 +20,7 @@ def test_demo_builds_a_queryable_lakehouse_through_dagster_runs(demo_build):
     assert result.checks
     assert all(passed for _, _, severity, passed in result.checks if severity == "ERROR")
     text = "\n".join(lines)
+    assert "converted silver/fomc_meetings (1 rows) to a Delta table" in text  # an old layout
     for word in (
         "prices_daily",
         "corporate_actions",
