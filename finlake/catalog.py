@@ -9,10 +9,9 @@ a build fail or wait. Builds are serialized across processes by a file lock.
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,9 +28,9 @@ from finlake.catalog_sql import (
     table_macros,
 )
 from finlake.datasets import DATASETS, QUARANTINE, Dataset
-from finlake.lake import Lake, remove_dead_temps, temp_path
+from finlake.lake import Lake, remove_dead_temps, table_version, temp_path, version_at
 from finlake.models.spec import ModelError, load_project, models_dir
-from finlake.models.views import create_views, file_pattern
+from finlake.models.views import create_views, model_dir, model_version
 from finlake.settings import require_home
 
 LOCK_TIMEOUT_S = 300
@@ -56,13 +55,37 @@ def duckdb_type(dtype: pl.DataType) -> str:
     return DUCKDB_TYPES[dtype.base_type()]
 
 
-def dataset_view_sql(ds: Dataset, lake: Lake) -> tuple[str, bool]:
-    """The SELECT behind a dataset's view, and whether it reads files (False = empty typed)."""
+class VersionGoneError(LookupError):
+    """A table version asked for that the table does not have, or whose files were vacuumed."""
+
+
+def pinned_files(ds: Dataset, lake: Lake, version: int | None) -> list[str]:
+    """The data files of an older version of the dataset. Unlike the newest version's, a
+    missing file is not repaired away: it was vacuumed, and that version cannot be read."""
+    newest = lake.version(ds)
+    if version is not None and (newest is None or not 0 <= version <= newest):
+        raise VersionGoneError(
+            f"{ds.layer}/{ds.name} has no version {version} (its newest is {newest})"
+        )
+    files = lake.snapshot(ds, version)["file"].to_list()
+    gone = [f for f in files if not Path(f).exists()]
+    if gone:
+        raise VersionGoneError(
+            f"{ds.layer}/{ds.name} version {version}: {len(gone)} of its files were vacuumed "
+            f"by maintenance (e.g. {gone[0]}); versions inside the retention window stay readable"
+        )
+    return files
+
+
+def dataset_view_sql(ds: Dataset, lake: Lake, version: int | None = -1) -> tuple[str, bool]:
+    """The SELECT behind a dataset's view on one version of its table (default: the newest),
+    and whether it reads files (False = empty typed)."""
     cols = [
         (name, "JSON" if ds is QUARANTINE and name == "row" else duckdb_type(dtype))
         for name, dtype in ds.schema.items()
     ]
-    files = [str(p) for p in lake.files(ds)]  # the table's newest version, pinned
+    newest = version == -1  # the newest version's files, validated (and repaired)
+    files = [str(p) for p in lake.files(ds)] if newest else pinned_files(ds, lake, version)
     if not files:
         nulls = ", ".join(f'CAST(NULL AS {t}) AS "{n}"' for n, t in cols)
         return f"SELECT {nulls} WHERE false", False
@@ -75,6 +98,28 @@ def dataset_view_sql(ds: Dataset, lake: Lake) -> tuple[str, bool]:
     select = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in cols)
     contract = f"SELECT {nulls} WHERE false"
     return f"SELECT {select} FROM (SELECT * FROM {source} UNION ALL BY NAME {contract})", True
+
+
+NEWEST = -1  # AsOf.version: the table's newest version
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """Which version of each table a time-travel catalog reads: the newest committed at or
+    before `at`, or `versions` (a mapping of table -> version, others at their newest; or one
+    version number for every table, a table with fewer versions at its newest)."""
+
+    at: dt.datetime | None = None
+    versions: Mapping[str, int] | int | None = None
+
+    def version(self, name: str, path: Path) -> int | None:
+        """The version of the table `name` at `path` to read (None: not committed then)."""
+        if self.at is not None:
+            return version_at(path, self.at)
+        if isinstance(self.versions, Mapping):
+            return int(self.versions[name]) if name in self.versions else NEWEST
+        newest = table_version(path)
+        return None if newest is None or self.versions is None else min(self.versions, newest)
 
 
 def _version_sql(version: int | None) -> str:
@@ -115,36 +160,7 @@ class Catalog:
             try:
                 con = duckdb.connect(str(tmp))
                 try:
-                    versions = {ds.name: self.lake.version(ds) for ds in DATASETS.values()}
-                    for ds in DATASETS.values():
-                        sql, reads = dataset_view_sql(ds, self.lake)
-                        con.execute(f'CREATE VIEW "{ds.name}" AS {sql}')
-                        views[ds.name] = reads
-                    for name, sql in derived_views().items():
-                        con.execute(f"CREATE VIEW {sql_identifier(name)} AS {sql}")
-                    for signature, sql in table_macros().items():
-                        con.execute(f"CREATE MACRO {signature} AS TABLE {sql}")
-                    for name, frame in reference_tables().items():
-                        con.register("_reference", frame.to_arrow())
-                        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _reference')
-                        con.unregister("_reference")
-                        for column, dtype in frame.schema.items():  # Arrow's time64[ns]
-                            if dtype == pl.Time:
-                                con.execute(f'ALTER TABLE "{name}" ALTER "{column}" TYPE TIME')
-                    models = self._create_model_views(con)
-                    con.execute(
-                        f"CREATE TABLE {META_TABLE} AS SELECT * FROM (VALUES "
-                        + ", ".join(
-                            f"({sql_string(n)}, {str(r).lower()}, {_version_sql(versions[n])})"
-                            for n, r in views.items()
-                        )
-                        + ") t(view_name, reads_files, table_version)"
-                    )
-                    built_at = sql_string(dt.datetime.now(dt.UTC).isoformat())
-                    con.execute(
-                        f"CREATE TABLE {META_TABLE}_info AS SELECT "
-                        f"{sql_string(str(self.home))} AS home, TIMESTAMPTZ {built_at} AS built_at"
-                    )
+                    views, models = self._populate(con)
                     con.execute("CHECKPOINT")
                 finally:
                     con.close()
@@ -154,27 +170,86 @@ class Catalog:
                 Path(str(tmp) + ".wal").unlink(missing_ok=True)
         return BuildReport(self.path, views, time.perf_counter() - started, models)
 
-    def _create_model_views(self, con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    def _populate(
+        self, con: duckdb.DuckDBPyConnection, as_of: AsOf | None = None
+    ) -> tuple[dict[str, bool], dict[str, str | None]]:
+        """Create the catalog's views, macros, reference tables and model views on `con`:
+        each dataset's and file model's view on its table's newest version, or on the version
+        `as_of` picks."""
+        pinned = {
+            name: NEWEST if as_of is None else as_of.version(name, self.lake.dataset_dir(ds))
+            for name, ds in DATASETS.items()
+        }
+        versions = {
+            name: self.lake.version(ds) if pinned[name] == NEWEST else pinned[name]
+            for name, ds in DATASETS.items()
+        }
+        views: dict[str, bool] = {}
+        for ds in DATASETS.values():
+            sql, reads = dataset_view_sql(ds, self.lake, pinned[ds.name])
+            con.execute(f'CREATE VIEW "{ds.name}" AS {sql}')
+            views[ds.name] = reads
+        for name, sql in derived_views().items():
+            con.execute(f"CREATE VIEW {sql_identifier(name)} AS {sql}")
+        for signature, sql in table_macros().items():
+            con.execute(f"CREATE MACRO {signature} AS TABLE {sql}")
+        for name, frame in reference_tables().items():
+            con.register("_reference", frame.to_arrow())
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _reference')
+            con.unregister("_reference")
+            for column, dtype in frame.schema.items():  # Arrow's time64[ns]
+                if dtype == pl.Time:
+                    con.execute(f'ALTER TABLE "{name}" ALTER "{column}" TYPE TIME')
+        models = self._create_model_views(con, as_of)
+        con.execute(
+            f"CREATE TABLE {META_TABLE} AS SELECT * FROM (VALUES "
+            + ", ".join(
+                f"({sql_string(n)}, {str(r).lower()}, {_version_sql(versions[n])})"
+                for n, r in views.items()
+            )
+            + ") t(view_name, reads_files, table_version)"
+        )
+        built_at = sql_string(dt.datetime.now(dt.UTC).isoformat())
+        con.execute(
+            f"CREATE TABLE {META_TABLE}_info AS SELECT "
+            f"{sql_string(str(self.home))} AS home, TIMESTAMPTZ {built_at} AS built_at"
+        )
+        return views, models
+
+    def _create_model_views(
+        self, con: duckdb.DuckDBPyConnection, as_of: AsOf | None = None
+    ) -> dict[str, str | None]:
         """The SQL models' views, in dependency order. A broken models directory or a model
-        whose inputs are missing is recorded (also in MODELS_TABLE, with the files a file model
-        reads so is_stale notices them later), never a failed build."""
+        whose inputs are missing is recorded (also in MODELS_TABLE, with the table version a
+        file model's view reads so is_stale notices a new one), never a failed build."""
         root = self.models_dir if self.models_dir is not None else models_dir()
         try:
             project = load_project(root)
         except ModelError as exc:
-            project, created = None, {str(root): str(exc)}
+            project, created, pinned = None, {str(root): str(exc)}, {}
         else:
-            created = create_views(con, project, self.lake.root)
+            pinned = {
+                m.name: v
+                for m in project.models.values()
+                if m.writes_files
+                and as_of is not None
+                and (v := as_of.version(m.name, model_dir(self.lake.root, m.name))) != NEWEST
+            }
+            created = create_views(con, project, self.lake.root, pinned)
+        if as_of is not None and isinstance(as_of.versions, Mapping):
+            known = set(DATASETS) | set(project.models if project else ())
+            if unknown := sorted(set(as_of.versions) - known):
+                raise ValueError(f"unknown tables {unknown}; known: {sorted(known)}")
         con.execute(
             f"CREATE TABLE {MODELS_TABLE} (model_name VARCHAR, materialized VARCHAR, "
-            "files VARCHAR, created BOOLEAN, reason VARCHAR)"
+            "table_version BIGINT, created BOOLEAN, reason VARCHAR)"
         )
         for model in project.models.values() if project else ():
-            files = file_pattern(self.lake.root, model) if model.writes_files else None
+            version = pinned.get(model.name, model_version(self.lake.root, model))
             reason = created[model.name]
             con.execute(
                 f"INSERT INTO {MODELS_TABLE} VALUES (?, ?, ?, ?, ?)",
-                [model.name, model.materialized, files, reason is None, reason],
+                [model.name, model.materialized, version, reason is None, reason],
             )
         return created
 
@@ -213,8 +288,8 @@ class Catalog:
             pinned = dict(
                 con.execute(f"SELECT view_name, table_version FROM {META_TABLE}").fetchall()
             )
-            unbuilt_files = con.execute(
-                f"SELECT files FROM {MODELS_TABLE} WHERE files IS NOT NULL AND NOT created"
+            models = con.execute(
+                f"SELECT model_name, table_version FROM {MODELS_TABLE} WHERE materialized != 'view'"
             ).fetchall()
         except duckdb.Error:
             return True
@@ -222,7 +297,36 @@ class Catalog:
             return True
         if any(pinned[name] != self.lake.version(ds) for name, ds in DATASETS.items()):
             return True  # a table committed since: its views read a pinned file list
-        return any(any(glob.iglob(files, recursive=True)) for (files,) in unbuilt_files)
+        return any(
+            version != table_version(model_dir(self.lake.root, name)) for name, version in models
+        )
+
+    def connect_as_of(
+        self,
+        *,
+        version: int | Mapping[str, int] | None = None,
+        at: dt.datetime | None = None,
+    ) -> duckdb.DuckDBPyConnection:
+        """A connection to the lake as it was committed (time travel on the commit clock): at
+        `at`, each table (dataset or file model) at its newest version committed by then (a
+        table not yet created reads empty, a model is not there); or at `version`, a mapping
+        of table -> version (others at their newest) or one version number for every table
+        (a table with fewer versions at its newest). The catalog is built in memory for the
+        connection, with the same views, macros and restrictions as `connect`; the catalog
+        file is not touched."""
+        if (version is None) == (at is None):
+            raise ValueError("give one of as_of_version and as_of_time")
+        require_home(self.home)
+        if at is not None and at.tzinfo is None:
+            at = at.replace(tzinfo=dt.UTC)
+        con = duckdb.connect()
+        try:
+            self._populate(con, AsOf(at=at, versions=version))
+            self._restrict(con)
+        except BaseException:
+            con.close()
+            raise
+        return con
 
     def connect(self, *, writable: Sequence[Path] = ()) -> duckdb.DuckDBPyConnection:
         """A connection to the newest build of the catalog (rebuilt first if stale) that can
@@ -240,10 +344,14 @@ class Catalog:
             con = self._attach()
             if con is None:
                 raise duckdb.IOException(f"cannot open the catalog {self.path}")
+        self._restrict(con, writable)
+        return con
+
+    def _restrict(self, con: duckdb.DuckDBPyConnection, writable: Sequence[Path] = ()) -> None:
+        """Lock the connection to reading the lake (and writing `writable`), in UTC."""
         con.execute("SET TimeZone = 'UTC'")
         con.execute(f"SET allowed_directories = [{sql_string(f'{self.lake.root}/')}]")
         if writable:
             con.execute(f"SET allowed_paths = [{', '.join(sql_string(str(p)) for p in writable)}]")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
-        return con

@@ -1,5 +1,5 @@
 """The `finlake` command line: demo, sql, export, summary, quality, parse, recover, retention,
-bench."""
+history, migrate, maintain, bench."""
 
 from __future__ import annotations
 
@@ -51,16 +51,26 @@ def demo(home: Path | None, years: float) -> None:
 @click.argument("query")
 @click.option("--home", type=click.Path(path_type=Path), help="Default: $FINLAKE_HOME.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-def sql(query: str, home: Path | None, fmt: str) -> None:
-    """Run a SQL query against the catalog (read-only)."""
+@click.option(
+    "--as-of-time", help="Read the lake as committed at this instant (ISO; naive is UTC)."
+)
+@click.option(
+    "--as-of-version", type=int, help="Read every table at this version (or its newest before)."
+)
+def sql(
+    query: str, home: Path | None, fmt: str, as_of_time: str | None, as_of_version: int | None
+) -> None:
+    """Run a SQL query against the catalog (read-only), or against the lake as it was committed
+    at an earlier time or version (`finlake history DATASET` lists the commits)."""
     import duckdb
 
+    from finlake.catalog import VersionGoneError
     from finlake.query import sql as run_sql
     from finlake.settings import HomeNotFoundError
 
     try:
-        df = run_sql(query, home=home)
-    except (duckdb.Error, ValueError, HomeNotFoundError) as exc:  # ReadOnlyError: a ValueError
+        df = run_sql(query, home=home, as_of_time=as_of_time, as_of_version=as_of_version)
+    except (duckdb.Error, ValueError, HomeNotFoundError, VersionGoneError) as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "csv":
         click.echo(df.write_csv(), nl=False)
@@ -305,6 +315,10 @@ def migrate(home: Path | None) -> None:
         if rows := lake.migrate(ds):
             converted += 1
             click.echo(f"{ds.layer}/{ds.name}: {rows} rows into a Delta table")
+    models = root / "lake" / "models"
+    old_models = {p.relative_to(models).parts[0] for p in models.glob("**/data.parquet")}
+    for model in sorted(old_models):  # derived from the datasets: recomputed, not converted
+        click.echo(f"models/{model}: old layout; its next materialization recomputes it")
     Catalog(root).build()
     click.echo(f"{converted} dataset(s) converted in {root}")
 
@@ -380,6 +394,32 @@ def retention(apply_: bool, keep: tuple[str, ...], home: Path | None) -> None:
     click.echo(f"{verb} {rows} rows in {plan.height} files")
     if apply_ and plan.height:
         Catalog(root).build()
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Show what would be done; change nothing.")
+@click.option(
+    "--retention-hours",
+    type=click.IntRange(min=0),
+    default=168,
+    show_default=True,
+    help="Versions committed this recently stay readable (time travel, open readers).",
+)
+@click.option("--home", type=click.Path(path_type=Path), help="Default: $FINLAKE_HOME.")
+def maintain(dry_run: bool, retention_hours: int, home: Path | None) -> None:
+    """Compact small files, vacuum files no version inside the retention window needs, and
+    checkpoint the logs of every dataset's table (the lake_maintenance job does it daily)."""
+    from finlake.lake import Lake
+    from finlake.maintenance import maintain as run_maintenance
+    from finlake.maintenance import render
+    from finlake.settings import HomeNotFoundError, require_home
+
+    try:
+        root = require_home(_root(home))
+    except HomeNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    report = run_maintenance(Lake(root / "lake"), dry_run=dry_run, retention_hours=retention_hours)
+    click.echo(render(report))
 
 
 @main.command()

@@ -11,9 +11,14 @@ Every write of a dataset (merge, restatement, quarantine, retention prune, a who
 replace) is one commit: the partitions it touches are replaced together, so a reader or a crash
 sees the version before or the version after, never a mix, however many partitions the write
 spans. Readers take the file list of one version (`snapshot`); files a later version removed
-stay on disk until maintenance vacuums them, so a reader holding a version keeps reading it.
-Read-modify-write merges hold a per-dataset file lock so two processes never interleave their
-updates of the same dataset.
+stay on disk until maintenance vacuums them, so a reader holding a version keeps reading it, and
+an older version can be read again (time travel) until then.
+
+Writers are optimistic: a write reads one version, computes its partitions and commits against
+that version; when another writer committed a conflicting change first (the same partitions),
+delta-rs refuses the commit and the write is redone on the newer version, so two writers both
+land and neither loses the other's rows. On local disk a per-dataset file lock also serializes
+writers, which saves the redone work but is not what makes them correct.
 
 What goes wrong is contained: a data file that is not readable Parquet is moved to
 quality/corrupt_files/ (named in a warning) and dropped from its table by a repair commit, so
@@ -27,25 +32,29 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import random
 import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import unquote
 
 import polars as pl
 import psutil
 from deltalake import CommitProperties, DeltaTable
+from deltalake.exceptions import CommitFailedError, DeltaError
 from filelock import FileLock
 
 from finlake.datasets import QUARANTINE, Dataset
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 CORRUPT_DIR = "quality/corrupt_files"
 # Sidecars that record what a dataset's files hold. When a file is set aside they no longer
 # do, so they are dropped with it: the next run recomputes the derived rows (indicators, adjusted
@@ -55,6 +64,7 @@ APPLIED_BATCHES = "_applied_bronze.parquet"
 PARTITION_VALUE = re.compile(r"^[0-9A-Za-z_][0-9A-Za-z_.:\-]*$")
 DATA_FILE = "data.parquet"
 LOCK_TIMEOUT_S = 600
+COMMIT_ATTEMPTS = 10  # a write redone this often on newer versions has lost to busier writers
 WRITE_THREADS = 4
 SNAPSHOTS_KEPT = 256  # file lists of table versions kept per process (a version never changes)
 _SNAPSHOTS: dict[tuple[str, int, int], pl.DataFrame] = {}
@@ -151,6 +161,10 @@ def stamp_run(rejects: pl.DataFrame, run_id: str) -> pl.DataFrame:
 
 class LegacyLayoutError(RuntimeError):
     """A home written before the lake's tables were Delta tables."""
+
+
+class CommitConflictError(RuntimeError):
+    """A write that other writers' commits beat on every attempt."""
 
 
 @dataclass
@@ -268,10 +282,12 @@ def is_parquet(path: Path) -> bool:
 
 
 class Lake:
-    def __init__(self, root: Path, run_id: str = "") -> None:
-        """`run_id`: the Dagster run writing, recorded in each commit (`history`)."""
+    def __init__(self, root: Path, run_id: str = "", *, locks: bool = True) -> None:
+        """`run_id`: the Dagster run writing, recorded in each commit (`history`). `locks`:
+        serialize writers of a dataset with a file lock (False: only the commit protocol)."""
         self.root = Path(root)
         self.run_id = run_id
+        self.locks = locks
 
     def _commit_properties(self, write: str) -> CommitProperties:
         """What `history` shows of a commit besides Delta's own operation and metrics."""
@@ -311,19 +327,22 @@ class Lake:
     def dataset_dir(self, ds: Dataset) -> Path:
         return self.root / ds.layer / ds.name
 
-    def table(self, ds: Dataset) -> DeltaTable | None:
-        """The dataset's Delta table at its newest version; None before its first commit.
-        A dataset still in the old one-file-per-partition layout is an error naming the
-        command that converts it, never an empty table."""
+    def table(self, ds: Dataset, version: int | None = None) -> DeltaTable | None:
+        """The dataset's Delta table at `version` (default: its newest); None before its
+        first commit. A dataset still in the old one-file-per-partition layout is an error
+        naming the command that converts it, never an empty table."""
         uri = str(self.dataset_dir(ds))
         if DeltaTable.is_deltatable(uri):
-            return DeltaTable(uri)
+            return DeltaTable(uri, version=version)
+        self._refuse_legacy(ds)
+        return None
+
+    def _refuse_legacy(self, ds: Dataset) -> None:
         if self.legacy_files(ds):
             raise LegacyLayoutError(
                 f"{self.dataset_dir(ds)} is in finlake's old one-file-per-partition layout: "
                 f"convert the home with `finlake migrate --home {self.root.parent}`"
             )
-        return None
 
     def legacy_files(self, ds: Dataset) -> list[Path]:
         """Data files of the layout before Delta tables (<key>=<value>/data.parquet)."""
@@ -339,7 +358,7 @@ class Lake:
                 return 0
             good = [p for p in old if self._readable(p)]  # a damaged one is set aside, named
             rows = pl.concat([self.read_file(ds, p) for p in good]) if good else ds.empty()
-            self._commit(ds, {"": rows}, where="true", write="migrate")  # one commit: all of it
+            self._commit(ds, {"": rows}, None, "true", write="migrate")  # one commit: all of it
             for path in old:
                 path.unlink(missing_ok=True)
                 _remove_empty_dir(path.parent)
@@ -347,11 +366,12 @@ class Lake:
             return rows.height
 
     def version(self, ds: Dataset) -> int | None:
-        """The newest committed version of the dataset's table (None: no commit yet), read
-        from the names of its log's commit files, so asking costs a directory listing."""
-        log_dir = self.dataset_dir(ds) / "_delta_log"
-        commits = [int(p.stem) for p in log_dir.glob("*.json") if p.stem.isdigit()]
-        return max(commits) if commits else None
+        """The newest committed version of the dataset's table (None: no commit yet)."""
+        return table_version(self.dataset_dir(ds))
+
+    def version_at(self, ds: Dataset, when: dt.datetime) -> int | None:
+        """The dataset's newest version committed at or before `when` (None: none was)."""
+        return version_at(self.dataset_dir(ds), when)
 
     def _commit_stamp(self, ds: Dataset, version: int | None) -> int:
         """When the version's commit file was written: a table removed and written again
@@ -364,16 +384,20 @@ class Lake:
         except FileNotFoundError:
             return 0
 
-    def snapshot(self, ds: Dataset) -> pl.DataFrame:
-        """The data files of the dataset's newest version (`file`, and `value`: the partition
-        each holds; for the quarantine `dataset` and `partition`). Only these files are the
-        dataset: a file a removed version still lists on disk is not read. A version's list
-        never changes, so it is loaded from the log once per process."""
-        version = self.version(ds)
+    def snapshot(self, ds: Dataset, version: int | None = -1) -> pl.DataFrame:
+        """The data files of one version of the dataset (default: the newest; None: before
+        the first commit, no files): `file`, and the partition value each holds (for the
+        quarantine `dataset` and `partition`). Only these files are the dataset: a file
+        another version lists on disk is not read. A version's list never changes, so it is
+        loaded from the log once per process."""
+        if version == -1:
+            version = self.version(ds)
         key = (str(self.dataset_dir(ds)), version, self._commit_stamp(ds, version))
         if version is not None and (cached := _SNAPSHOTS.get(key)) is not None:
             return cached
-        table = self.table(ds)
+        if version is None:
+            self._refuse_legacy(ds)  # no commit yet: an old-layout dataset is not empty
+        table = None if version is None else self.table(ds, version)
         keys = dict(zip(_partition_columns(ds), _logical_keys(ds), strict=True))
         schema = {"file": pl.String, **{k: pl.String for k in keys.values()}}
         if table is None:
@@ -390,7 +414,7 @@ class Lake:
                 *[pl.col(f"partition.{k}").cast(pl.String).alias(v) for k, v in keys.items()],
             ).sort("file")
         )
-        if table.version() == version:  # not a commit that landed between the two reads
+        if table.version() == version and key[2]:  # its commit file was there to stamp it
             _SNAPSHOTS[key] = files
             while len(_SNAPSHOTS) > SNAPSHOTS_KEPT:
                 _SNAPSHOTS.pop(next(iter(_SNAPSHOTS)))
@@ -476,11 +500,44 @@ class Lake:
     def locked(self, ds: Dataset) -> Iterator[None]:
         """Serialize read-modify-write updates of one dataset across processes. The first
         thing a writer does under the lock is to remove what a killed writer left."""
+        if not self.locks:
+            remove_dead_temps(self.dataset_dir(ds))
+            yield
+            return
         lock_path = self.root / ".locks" / f"{ds.layer}.{ds.name}.lock"
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(lock_path, timeout=LOCK_TIMEOUT_S):
             remove_dead_temps(self.dataset_dir(ds))
             yield
+
+    def committed(self, ds: Dataset, write: Callable[[int | None], _T]) -> _T:
+        """Run `write(version)` (read that version, commit against it) until its commit lands:
+        when another writer committed a conflicting change after `version`, the commit is
+        refused and the write is redone on the newer version."""
+        uri = str(self.dataset_dir(ds))
+        for attempt in range(1, COMMIT_ATTEMPTS + 1):
+            read = self.version(ds)
+            try:
+                return write(read)
+            except DeltaError as exc:
+                lost = isinstance(exc, CommitFailedError) or (
+                    read is None and DeltaTable.is_deltatable(uri)  # created meanwhile
+                )
+                if not lost:
+                    raise
+                if attempt == COMMIT_ATTEMPTS:
+                    raise CommitConflictError(
+                        f"{ds.layer}/{ds.name}: {attempt} attempts to commit on versions up to "
+                        f"{read} lost to concurrent writers"
+                    ) from exc
+                log.warning(
+                    "%s/%s: a concurrent commit landed after version %s; redoing the write",
+                    ds.layer,
+                    ds.name,
+                    read,
+                )
+                time.sleep(random.uniform(0, 0.02 * 2**attempt))
+        raise AssertionError("unreachable")
 
     # ----------------------------------------------------------------- writes
     def merge(
@@ -507,15 +564,20 @@ class Lake:
         part = ds.partition_expr().alias("__p")
         new_parts = df.with_columns(part).partition_by("__p", as_dict=True, include_key=False)
         scope_parts = scope.with_columns(part).partition_by("__p", as_dict=True, include_key=False)
-        with self.locked(ds):
-            stored = self.snapshot(ds)
+
+        def write(read: int | None) -> list:
+            stored = self.snapshot(ds, read)
             jobs = [
                 (key[0], keys, new_parts.get(key, ds.empty()), stored)
                 for key, keys in scope_parts.items()
             ]
             results = _parallel(lambda job: self._merged_partition(ds, *job, keep=keep), jobs)
-            self._commit(ds, {value: rows for value, rows, _ in results if rows is not None})
-        return sorted(v for _, _, values in results for v in values)
+            parts = {value: rows for value, rows, _ in results if rows is not None}
+            self._commit(ds, parts, read)
+            return sorted(v for _, _, values in results for v in values)
+
+        with self.locked(ds):
+            return self.committed(ds, write)
 
     def _merged_partition(
         self,
@@ -566,13 +628,16 @@ class Lake:
         self,
         ds: Dataset,
         parts: dict[str, pl.DataFrame],
+        read: int | None,
         where: str | None = None,
         write: str = "merge",
     ) -> None:
-        """One commit of the dataset's table: each partition value of `parts` is replaced by
-        its rows (an empty frame removes the partition); `where` (a predicate on the partition
-        columns) instead names what the rows replace. A reader sees the version before or
-        the version after, never a mix, across every partition of the commit."""
+        """One commit of the dataset's table on top of version `read` (None: the table's
+        first commit, which fails if another writer created it): each partition value of
+        `parts` is replaced by its rows (an empty frame removes the partition); `where` (a
+        predicate on the partition columns) instead names what the rows replace. A reader sees
+        the version before or the version after, never a mix, across every partition of the
+        commit. A conflicting commit made after `read` raises CommitFailedError."""
         if not parts and where is None:
             return
         keys = _partition_columns(ds)
@@ -581,20 +646,22 @@ class Lake:
             where = f"{keys[0]} IN ({values})"
         frames = [f for f in parts.values() if not f.is_empty()]
         uri = str(self.dataset_dir(ds))
-        exists = DeltaTable.is_deltatable(uri)
+        target = None if read is None else DeltaTable(uri, version=read)
         if not frames:
-            if exists:
-                DeltaTable(uri).delete(where, commit_properties=self._commit_properties(write))
+            if target is not None:
+                target.delete(where, commit_properties=self._commit_properties(write))
             return
         data = _with_partition_columns(ds, pl.concat([ds.conform(f) for f in frames]))
         options: dict = {"commit_properties": self._commit_properties(write)}
         if keys:
             options["partition_by"] = keys
-        if exists:
-            options["schema_mode"] = "merge"  # a column the contract added since
-            if where is not None:
-                options["predicate"] = where
-        data.write_delta(uri, mode="overwrite" if exists else "append", delta_write_options=options)
+        if target is None:
+            data.write_delta(uri, mode="error", delta_write_options=options)
+            return
+        options["schema_mode"] = "merge"  # a column the contract added since
+        if where is not None:
+            options["predicate"] = where
+        data.write_delta(target, mode="overwrite", delta_write_options=options)
 
     def guard(self, ds: Dataset, valid: pl.DataFrame, rejected: pl.DataFrame) -> Guard:
         """Find the stored rows that the rejects of `ds` would replace although no valid row
@@ -645,12 +712,13 @@ class Lake:
         """Remove the rows whose `column` is before `cutoff` (retention). Returns, per file, the
         rows removed and kept and the oldest/newest removed value; with `dry_run` nothing is
         touched. A file left empty is deleted."""
-        out = []
         key = (_logical_keys(ds) or [None])[0]
-        with self.locked(ds):
-            snap = self.snapshot(ds)
-            files = {str(p) for p in self.files(ds)}
-            groups = snap.filter(pl.col("file").is_in(files)).group_by(
+
+        def write(read: int | None) -> list[dict]:
+            out = []
+            snap = self.snapshot(ds, read)
+            valid = [f for f in snap["file"] if self._valid(ds, Path(f))]
+            groups = snap.filter(pl.col("file").is_in(valid)).group_by(
                 key or pl.lit("").alias("__all"), maintain_order=True
             )
             parts: dict[str, pl.DataFrame] = {}
@@ -675,7 +743,11 @@ class Lake:
                 if removed:  # the partition's kept rows replace it (a whole table: all of it)
                     parts[value] = pl.concat(kept)
             if not dry_run:
-                self._commit(ds, parts, write="prune")  # one commit for every partition pruned
+                self._commit(ds, parts, read, write="prune")  # one commit: every partition
+            return out
+
+        with self.locked(ds):
+            out = self.committed(ds, write)
         return pl.DataFrame(out, schema=PRUNE_SCHEMA, orient="row")
 
     def prune_bronze(self, source: str, cutoff: dt.date, *, dry_run: bool) -> pl.DataFrame:
@@ -778,8 +850,9 @@ class Lake:
     # ----------------------------------------------------------------- quarantine
     def write_table(self, ds: Dataset, df: pl.DataFrame) -> None:
         """Replace an unpartitioned dataset as a whole (one commit)."""
+        rows = {"": ds.conform(df)}  # empty: the table is emptied
         with self.locked(ds):
-            self._commit(ds, {"": ds.conform(df)}, write="replace")  # empty: emptied
+            self.committed(ds, lambda read: self._commit(ds, rows, read, write="replace"))
 
     def write_quarantine(self, dataset: str, rows: pl.DataFrame, scope: pl.DataFrame) -> None:
         """Replace one dataset's rejected rows within `scope` (partition, ticker pairs).
@@ -789,13 +862,14 @@ class Lake:
         `ticker` field of its JSON; a scope row with a null ticker covers its whole partition."""
         ticker = pl.col("row").str.json_path_match("$.ticker").alias("ticker")
         check_partition_value(dataset)
-        with self.locked(QUARANTINE):
-            snap = self.snapshot(QUARANTINE).filter(pl.col("dataset") == dataset)
+        scope = scope.select("partition", pl.col("ticker").cast(pl.String)).unique()
+        new_parts = rows.partition_by("partition", as_dict=True)
+
+        def write(read: int | None) -> None:
+            snap = self.snapshot(QUARANTINE, read).filter(pl.col("dataset") == dataset)
             existing = set(snap["partition"].to_list())
             if rows.is_empty() and not existing:
                 return
-            scope = scope.select("partition", pl.col("ticker").cast(pl.String)).unique()
-            new_parts = rows.partition_by("partition", as_dict=True)
             touched = {k[0] for k in new_parts} | (
                 set(scope.get_column("partition").to_list()) & existing
             )
@@ -818,7 +892,10 @@ class Lake:
             if parts:
                 values = ", ".join(_sql_literal(v) for v in sorted(parts))
                 where = f"dataset_part = {_sql_literal(dataset)} AND partition_part IN ({values})"
-                self._commit(QUARANTINE, parts, where=where, write="quarantine")
+                self._commit(QUARANTINE, parts, read, where=where, write="quarantine")
+
+        with self.locked(QUARANTINE):
+            self.committed(QUARANTINE, write)
 
     def replace_quarantine(
         self, dataset: str, rejects: pl.DataFrame, run_id: str, partitions: Iterable[str]
@@ -831,6 +908,33 @@ class Lake:
             schema={"partition": pl.String, "ticker": pl.String},
         )
         self.write_quarantine(dataset, stamp_run(rejects, run_id), scope)
+
+
+def table_version(path: Path) -> int | None:
+    """The newest committed version of the Delta table at `path` (None: no commit yet), read
+    from the names of its log's commit files, so asking costs a directory listing."""
+    log_dir = path / "_delta_log"
+    commits = [int(p.stem) for p in log_dir.glob("*.json") if p.stem.isdigit()]
+    return max(commits) if commits else None
+
+
+def commit_times(path: Path) -> pl.DataFrame:
+    """(version, time) of every commit of the Delta table at `path` that its log still has."""
+    schema = {"version": pl.Int64, "time": pl.Datetime("ms", "UTC")}
+    if not DeltaTable.is_deltatable(str(path)):
+        return pl.DataFrame(schema=schema)
+    rows = [
+        (h["version"], dt.datetime.fromtimestamp(h["timestamp"] / 1000, dt.UTC))
+        for h in DeltaTable(str(path)).history()
+    ]
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def version_at(path: Path, when: dt.datetime) -> int | None:
+    """The newest version of the Delta table at `path` committed at or before `when` (None:
+    none was), by the commit times `history` shows."""
+    times = commit_times(path).filter(pl.col("time") <= when)
+    return None if times.is_empty() else times.get_column("version").max()
 
 
 def _logical_keys(ds: Dataset) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -34,19 +34,40 @@ class ReadOnlyError(ValueError):
     """A statement that would change something: finlake.sql() and `finlake sql` only read."""
 
 
-def connect(home: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    home: str | Path | None = None,
+    *,
+    as_of_version: int | Mapping[str, int] | None = None,
+    as_of_time: dt.datetime | str | None = None,
+) -> duckdb.DuckDBPyConnection:
     """A connection with a view per dataset (prices_daily, corporate_actions, prices_adjusted,
     quarantine, ...) on the newest catalog build; it cannot read or write any file outside the
-    lake. `home` defaults to $FINLAKE_HOME or the default home, and must exist."""
-    return Catalog(home_path(home)).connect()
+    lake. `home` defaults to $FINLAKE_HOME or the default home, and must exist.
+
+    Time travel on the commit clock (not the business-time point-in-time views): `as_of_time`
+    opens every table as it was committed at that instant (ISO text or datetime; naive is UTC);
+    `as_of_version` opens tables at versions (`finlake history DATASET` lists them), either a
+    mapping {"prices_daily": 3} or one number for every table."""
+    catalog = Catalog(home_path(home))
+    if as_of_version is None and as_of_time is None:
+        return catalog.connect()
+    if isinstance(as_of_time, str):
+        as_of_time = dt.datetime.fromisoformat(as_of_time)
+    return catalog.connect_as_of(version=as_of_version, at=as_of_time)
 
 
 def sql(
-    query: str, params: Sequence | dict | None = None, home: str | Path | None = None
+    query: str,
+    params: Sequence | dict | None = None,
+    home: str | Path | None = None,
+    *,
+    as_of_version: int | Mapping[str, int] | None = None,
+    as_of_time: dt.datetime | str | None = None,
 ) -> pl.DataFrame:
     """Run a reading query (SELECT, or EXPLAIN of one) against the catalog and return a Polars
-    frame; any other statement (COPY, CREATE, SET, ATTACH, ...) raises ReadOnlyError."""
-    con = connect(home)
+    frame; any other statement (COPY, CREATE, SET, ATTACH, ...) raises ReadOnlyError. The
+    as_of arguments open the lake as committed then, as in `connect`."""
+    con = connect(home, as_of_version=as_of_version, as_of_time=as_of_time)
     try:
         require_read_only(con, query)
         return con.sql(query, params=params).pl()

@@ -22,7 +22,7 @@ from dagster._core.storage.asset_check_execution_record import (
 from finlake.datasets import DATASETS, QUARANTINE
 from finlake.instance import instance_for
 from finlake.lake import Lake
-from finlake.models.views import MODELS_LAKE_DIR
+from finlake.models.views import MODELS_LAKE_DIR, model_files
 from finlake.settings import Settings
 
 # The column a dataset's first/last date and freshness are read from, where the first present
@@ -94,7 +94,7 @@ def targets(home: Path) -> list[Target]:
         )
         out.append(Target(ds.name, ds.layer, lake.files(ds), lake.scan(ds), column))
     for folder in _model_dirs(lake):
-        files = sorted(f for f in folder.rglob("*.parquet") if not f.name.startswith("."))
+        files = [Path(f) for f in model_files(lake.root, folder.name)]  # its newest version
         frame = pl.scan_parquet(files, hive_partitioning=False) if files else pl.LazyFrame()
         schema = frame.collect_schema()
         column = next((c for c in DEFAULT_TIME_COLUMNS if c in schema), None) or next(

@@ -6,6 +6,7 @@ import dagster as dg
 import polars as pl
 
 from finlake.datasets import Dataset
+from finlake.lake import Lake
 
 PREVIEW_ROWS = 5
 
@@ -31,12 +32,18 @@ def column_schema(ds: Dataset) -> dg.TableSchema:
     )
 
 
-def frame_metadata(df: pl.DataFrame, ds: Dataset, seconds: float, **extra: object) -> dict:
+def frame_metadata(
+    df: pl.DataFrame, ds: Dataset, seconds: float, lake: Lake, **extra: object
+) -> dict:
+    """Rows, schema, preview and seconds of a dataset's materialization, and `table_version`:
+    the version of its Delta table after the write (`finlake sql --as-of-version` reads it)."""
+    version = lake.version(ds)
     return {
         "dagster/row_count": dg.MetadataValue.int(df.height),
         "dagster/column_schema": column_schema(ds),
         "preview": dg.MetadataValue.md(markdown_preview(df)),
         "seconds": dg.MetadataValue.float(round(seconds, 3)),
+        **({} if version is None else {"table_version": dg.MetadataValue.int(version)}),
         **extra,
     }
 

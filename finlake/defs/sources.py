@@ -36,6 +36,7 @@ from finlake.defs.partitions import PARTITIONS
 from finlake.defs.quality.assets import log_quarantine
 from finlake.defs.resources import FinlakeResource
 from finlake.gate import GateFailure
+from finlake.lake import Lake
 
 SINGLE_RUN = dg.BackfillPolicy.single_run()
 
@@ -163,7 +164,11 @@ def _built(
 
 
 def _results(
-    contract: SourceContract, context: dg.AssetExecutionContext, built: Built, seconds: float
+    contract: SourceContract,
+    context: dg.AssetExecutionContext,
+    built: Built,
+    seconds: float,
+    lake: Lake,
 ) -> Iterator[dg.MaterializeResult]:
     keys = silver_keys(contract)
     for ds in contract.silver:
@@ -182,7 +187,7 @@ def _results(
         }
         yield dg.MaterializeResult(
             asset_key=keys[ds.name],
-            metadata=frame_metadata(built.frames[ds.name], ds, seconds, **extra),
+            metadata=frame_metadata(built.frames[ds.name], ds, seconds, lake, **extra),
         )
 
 
@@ -202,7 +207,7 @@ def silver_assets(contract: SourceContract) -> dg.AssetsDefinition:
 
     def body(context: dg.AssetExecutionContext, finlake: FinlakeResource, rebuild: bool):
         built, seconds = _built(contract, context, finlake, rebuild)
-        yield from _results(contract, context, built, seconds)
+        yield from _results(contract, context, built, seconds, finlake.lake())
 
     if len(specs) > 1:  # one step writes several datasets: a multi-asset named for the source
         decorate = dg.multi_asset(

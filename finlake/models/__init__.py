@@ -18,7 +18,7 @@ from finlake.models.spec import (
     table_refs,
     topological_order,
 )
-from finlake.models.views import create_views, file_pattern, model_dir, view_sql
+from finlake.models.views import create_views, model_dir, model_files, model_version, view_sql
 
 __all__ = [
     "MODELS_DIR_ENV",
@@ -28,9 +28,10 @@ __all__ = [
     "Project",
     "catalog_sources",
     "create_views",
-    "file_pattern",
     "load_project",
     "model_dir",
+    "model_files",
+    "model_version",
     "models_dir",
     "parse_model",
     "split_header",

@@ -1,125 +1,119 @@
 """Materializing SQL models into the lake, their catalog views, and the SQL of their tests.
 
 Parquet stays the system of record: a `table`/`parquet` model is computed from a read-only
-catalog connection and written under `<home>/lake/models/<name>/`, and the catalog only holds a
-view over those files, so the catalog file can always be rebuilt. Writes swap in whole (a file
-by os.replace, a partitioned model's directory by two renames) so readers never see half a
-model; a model's writes are serialized across processes by a file lock.
+catalog connection and written as a Delta table under `<home>/lake/models/<name>/` (by month of
+`partition_by` when it has one), and the catalog only holds a view over one version's files, so
+the catalog file can always be rebuilt. Each materialization is one commit replacing the whole
+table: readers see the model before or after, never half of it, and `finlake sql --as-of-time`
+reads it as it was. The result streams from DuckDB into the table in Arrow batches, never held
+whole; a model's writes are serialized across processes by a file lock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
+from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake.exceptions import DeltaError
 from filelock import FileLock
 
 from finlake.catalog import Catalog
-from finlake.catalog_sql import sql_identifier, sql_string
-from finlake.lake import DATA_FILE, LOCK_TIMEOUT_S, remove_dead_temps, temp_path
+from finlake.catalog_sql import sql_identifier
+from finlake.lake import LOCK_TIMEOUT_S
 from finlake.models.spec import Model, ModelError, ModelTest, Project
 from finlake.models.views import MODELS_LAKE_DIR, model_dir
 
-PARTITION_KEY = "month"
+PARTITION_COLUMN = "__finlake_month"  # in the table's paths and log only, never in a view
 FAILING_ROWS_PREVIEW = 20
-_MONTH_COL = "__finlake_month"
-_TEMP_TABLE = "__finlake_model"
+BATCH_ROWS = 100_000
 _COUNT_COL = "__finlake_failing"
 
 
 # ------------------------------------------------------------------------------ writes
-def materialize(catalog: Catalog, model: Model) -> int:
-    """Compute a table/parquet model from the current catalog and swap its files in; returns the
-    row count. The caller rebuilds the catalog afterwards."""
+def materialize(catalog: Catalog, model: Model, run_id: str = "") -> int:
+    """Compute a table/parquet model from the current catalog and commit it as the new version
+    of its table; returns the row count. The caller rebuilds the catalog afterwards."""
     if not model.writes_files:
         raise ValueError(f"{model.name} is a view model")
     target = model_dir(catalog.lake.root, model.name)
     lock = catalog.lake.root / ".locks" / f"{MODELS_LAKE_DIR}.{model.name}.lock"
     lock.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(lock, timeout=LOCK_TIMEOUT_S):
+        _remove_old_layout(target)
         con = catalog.connect()
         try:
-            if model.partition_by:
-                return _write_partitioned(con, model, target)
-            return _write_file(con, model.sql, target)
+            query, partition_by = _query(con, model)
+            reader = con.sql(query).to_arrow_reader(BATCH_ROWS)
+            nulls: list[str] = []  # a partition column's null stops the write uncommitted
+            try:
+                write_deltalake(
+                    str(target),
+                    _no_null_months(reader, partition_by, nulls),
+                    mode="overwrite",
+                    schema_mode="overwrite",  # the model's SQL decides its columns
+                    partition_by=partition_by,
+                    commit_properties=CommitProperties(
+                        custom_metadata={"finlake.run_id": run_id, "finlake.write": "model"}
+                    ),
+                )
+            except DeltaError as exc:
+                if nulls:
+                    raise ModelError(
+                        f"{model.path}: partition_by column {model.partition_by} has nulls"
+                    ) from None
+                raise ModelError(f"{model.path}: writing its table failed: {exc}") from exc
         finally:
             con.close()
+    actions = DeltaTable(str(target)).get_add_actions(flatten=True)
+    return int(pl.DataFrame(actions).get_column("num_records").sum()) if len(actions) else 0
 
 
-def _copy(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> int:
-    copy = f"COPY (\n{query}\n) TO {sql_string(str(path))} (FORMAT parquet, COMPRESSION zstd)"
-    return con.execute(copy).fetchall()[0][0]
-
-
-def _write_file(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> int:
-    target.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(target / DATA_FILE)
-    try:
-        rows = _copy(con, query, tmp)
-        os.replace(tmp, target / DATA_FILE)
-    finally:
-        tmp.unlink(missing_ok=True)
-    for stale in target.glob(f"{PARTITION_KEY}=*"):  # from an earlier partitioned layout
-        shutil.rmtree(stale)
-    return rows
-
-
-def _write_partitioned(con: duckdb.DuckDBPyConnection, model: Model, target: Path) -> int:
-    """One file per month of `partition_by`, written into a new directory swapped in whole."""
+def _query(con: duckdb.DuckDBPyConnection, model: Model) -> tuple[str, list[str] | None]:
+    """The SELECT that fills the model's table, with its month partition column if any."""
     column = model.partition_by
-    assert column is not None
+    if column is None:
+        return model.sql, None
     relation = con.sql(model.sql)  # binds only: the result's columns and types
     if column not in relation.columns:
         raise ModelError(f"{model.path}: partition_by column {column} is not in the result")
     kind = str(relation.types[relation.columns.index(column)])
     if not kind.startswith(("DATE", "TIMESTAMP")):
         raise ModelError(f"{model.path}: partition_by column {column} is {kind}, not a DATE")
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {_TEMP_TABLE} AS SELECT *, "
-        f"strftime({sql_identifier(column)}, '%Y-%m') AS {_MONTH_COL} FROM (\n{model.sql}\n)"
-    )
-    months = [
-        r[0]
-        for r in con.sql(
-            f"SELECT DISTINCT {_MONTH_COL} FROM {_TEMP_TABLE} ORDER BY 1 NULLS FIRST"
-        ).fetchall()
-    ]
-    if months and months[0] is None:
-        raise ModelError(f"{model.path}: partition_by column {column} has nulls")
-    remove_dead_temps(target.parent)  # a killed build's staging directory
-    staging = temp_path(target)
-    try:
-        rows = 0
-        if not months:
-            rows = _write_file(con, f"SELECT * EXCLUDE ({_MONTH_COL}) FROM {_TEMP_TABLE}", staging)
-        for month in months:
-            part = staging / f"{PARTITION_KEY}={month}"
-            part.mkdir(parents=True)
-            rows += _copy(
-                con,
-                f"SELECT * EXCLUDE ({_MONTH_COL}) FROM {_TEMP_TABLE} "
-                f"WHERE {_MONTH_COL} = {sql_string(month)}",
-                part / DATA_FILE,
-            )
-        _swap_dir(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        con.execute(f"DROP TABLE IF EXISTS {_TEMP_TABLE}")
-    return rows
+    month = f"strftime({sql_identifier(column)}, '%Y-%m') AS {PARTITION_COLUMN}"
+    return f"SELECT *, {month} FROM (\n{model.sql}\n)", [PARTITION_COLUMN]
 
 
-def _swap_dir(new: Path, target: Path) -> None:
-    """Rename the old directory aside, the new one in, then delete the old one."""
-    old = target.parent / f".{target.name}.{uuid.uuid4().hex}.old"
-    if target.exists():
-        os.rename(target, old)
-    os.rename(new, target)
-    shutil.rmtree(old, ignore_errors=True)
+def _no_null_months(
+    reader: pa.RecordBatchReader, partition_by: list[str] | None, nulls: list[str]
+) -> pa.RecordBatchReader:
+    """The batches of `reader`; one with a null month fails the stream (recorded in `nulls`)."""
+    if not partition_by:
+        return reader
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for batch in reader:
+            if batch.column(partition_by[0]).null_count:
+                nulls.append(partition_by[0])
+                raise ValueError(f"null {partition_by[0]}")
+            yield batch
+
+    return pa.RecordBatchReader.from_batches(reader.schema, batches())
+
+
+def _remove_old_layout(target: Path) -> None:
+    """A model written before its output was a Delta table (data.parquet, month=*/): derived
+    data, recomputed by this materialization, so its files are removed."""
+    if not target.is_dir() or DeltaTable.is_deltatable(str(target)):
+        return
+    (target / "data.parquet").unlink(missing_ok=True)
+    for old in target.glob("month=*"):
+        shutil.rmtree(old)
 
 
 # ------------------------------------------------------------------------------ tests

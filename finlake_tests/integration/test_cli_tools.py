@@ -201,18 +201,23 @@ def test_summary_without_dagster_runs(built):
 
 
 def test_summary_reports_models_from_the_lake(built):
-    mart = built / "lake" / "models" / "features_daily" / "month=2026-10" / "data.parquet"
-    mart.parent.mkdir(parents=True)
-    pl.DataFrame({"ticker": ["AAPL", "AAPL"], "date": DAYS[:2], "x": [1.0, 2.0]}).write_parquet(
-        mart
+    mart = built / "lake" / "models" / "features_daily"
+    rows = pl.DataFrame({"ticker": ["AAPL", "AAPL"], "date": DAYS[:2], "x": [1.0, 2.0]})
+    rows.with_columns(pl.lit("2026-10").alias("__finlake_month")).write_delta(
+        mart, delta_write_options={"partition_by": ["__finlake_month"]}
     )
+    rows.write_delta(mart.parent / "replaced_mart")  # a newer version replaces the rows:
+    rows.head(1).write_delta(mart.parent / "replaced_mart", mode="overwrite")
     table = status.summary(built, None, today=DAYS[1] + dt.timedelta(days=1))
-    [row] = table.filter(pl.col("layer") == "models").to_dicts()
+    models = table.filter(pl.col("layer") == "models")
+    [row] = models.filter(pl.col("dataset") == "features_daily").to_dicts()
     assert (row["dataset"], row["rows"], row["partitions"]) == ("features_daily", 2, 1)
     assert (row["first"], row["last"], row["age_days"]) == (DAYS[0], DAYS[1], 1)
+    [replaced] = models.filter(pl.col("dataset") == "replaced_mart").to_dicts()
+    assert replaced["rows"] == 1  # its newest version's file only, not the replaced one
     # a dataset listing days yet to come is as old as its newest day that has passed
     ahead = status.summary(built, None, today=DAYS[0])
-    [row] = ahead.filter(pl.col("layer") == "models").to_dicts()
+    [row] = ahead.filter(pl.col("dataset") == "features_daily").to_dicts()
     assert (row["last"], row["age_days"]) == (DAYS[1], 0)
 
 

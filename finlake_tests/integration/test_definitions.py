@@ -44,6 +44,8 @@ def test_definitions_load(definitions):
     assert definitions.resolve_job_def("news_hourly_job").partitions_def == news_hours
     assert definitions.resolve_schedule_def("news_hourly").cron_schedule == "5 * * * *"
     assert definitions.resolve_schedule_def("retention_daily").job_name == "retention_job"
+    maintenance = definitions.resolve_schedule_def("lake_maintenance_daily")
+    assert (maintenance.job_name, maintenance.cron_schedule) == ("lake_maintenance", "0 4 * * *")
     assert definitions.resolve_job_def("sec_daily_job").partitions_def == edgar_days
     assert definitions.resolve_sensor_def("edgar_current_filings").minimum_interval_seconds >= 60
     assert definitions.resolve_job_def("prices_daily_job").partitions_def == nyse_sessions

@@ -43,6 +43,10 @@ def old_home(tmp_path):
     target = lake / "quality/quarantine/dataset=prices_daily/partition=2026-10-30/data.parquet"
     target.parent.mkdir(parents=True)
     reject.write_parquet(target)
+    for month in ("month=2026-10", "month=2026-11"):  # a parquet model of the old layout
+        target = lake / "models" / "daily_returns" / month / "data.parquet"
+        target.parent.mkdir(parents=True)
+        bars([dt.date(2026, 11, 2)]).write_parquet(target)
     return tmp_path
 
 
@@ -55,6 +59,7 @@ def test_an_old_home_is_an_error_until_migrated_then_reads_the_same_rows(tmp_pat
     assert result.exit_code == 0, result.output
     assert "silver/prices_daily: 3 rows into a Delta table" in result.output
     assert "3 dataset(s) converted" in result.output
+    assert result.output.count("models/daily_returns: old layout") == 1
     assert lake.version(PRICES_DAILY) == 0 and lake.partition_values(PRICES_DAILY) == [
         "2026-10",
         "2026-11",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from deltalake import DeltaTable
 
 import finlake
 from finlake.calendar import nyse
@@ -165,12 +166,15 @@ def test_a_failing_check_blocks_downstream_then_models_run_and_query_back(
     assert docs["ticker"] == ("VARCHAR", "Universe ticker.")
     assert docs["close"] == ("DOUBLE", None)
 
-    # the lake holds the files, the catalog the views
+    # the lake holds the models' Delta tables (one commit each), the catalog their views
     stored = len(TICKERS) * len(SESSIONS)
     lake_models = home / "lake" / "models"
-    assert (lake_models / "daily_returns" / "data.parquet").is_file()
-    months = sorted(p.name for p in (lake_models / "cumulative_returns").iterdir())
-    assert months == ["month=2026-10", "month=2026-11"]
+    assert DeltaTable.is_deltatable(str(lake_models / "daily_returns"))
+    cumulative = DeltaTable(str(lake_models / "cumulative_returns"))
+    months = sorted(p["__finlake_month"] for p in cumulative.partitions())
+    assert months == ["2026-10", "2026-11"]
+    assert cumulative.history()[0]["finlake.write"] == "model"
+    assert metas[CUMULATIVE]["table_version"].value == cumulative.version()
     count = finlake.sql("SELECT count(*) AS n FROM cumulative_returns")["n"].item()
     assert count == stored - len(TICKERS) == metas[CUMULATIVE]["dagster/row_count"].value
     assert finlake.sql("SELECT count(*) AS n FROM stg_closes")["n"].item() == stored

@@ -1,13 +1,16 @@
 import datetime as dt
 import threading
+import time
+from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 
-from finlake.catalog import Catalog
+from finlake.catalog import Catalog, VersionGoneError
 from finlake.datasets import DATASETS, NEWS_ARTICLES, PRICES_DAILY
 from finlake.lake import Lake
+from finlake.query import connect as finlake_connect
 from finlake.query import news as finlake_news
 from finlake.query import sql
 from finlake.settings import HomeNotFoundError, Settings
@@ -204,3 +207,83 @@ def test_a_later_file_with_the_column_keeps_its_values_beside_older_files_withou
     Catalog(tmp_path).build()
     got = sql("SELECT title, mentioned_tickers FROM news_articles ORDER BY title", home=tmp_path)
     assert got.rows() == [("New", ["MSFT"]), ("Old", None)]
+
+
+def test_time_travel_by_version_and_by_commit_time(tmp_path):
+    """The lake as committed: a version or an instant reads the rows of then, on the same
+    views and macros, while the newest catalog is untouched."""
+    Settings(home=tmp_path, source="sample", universe=()).ensure_home()
+    write_bar(tmp_path, close=10.0)  # version 0
+    between = dt.datetime.now(dt.UTC)
+    time.sleep(0.01)  # commit times have millisecond precision
+    write_bar(tmp_path, close=11.0)  # version 1
+    write_bar(tmp_path, "MSFT", close=20.0)  # version 2
+    query = "SELECT ticker, close FROM prices_daily ORDER BY ticker"
+    assert sql(query, home=tmp_path).rows() == [("AAPL", 11.0), ("MSFT", 20.0)]
+    assert sql(query, home=tmp_path, as_of_version=0).rows() == [("AAPL", 10.0)]
+    assert sql(query, home=tmp_path, as_of_version={"prices_daily": 1}).rows() == [("AAPL", 11.0)]
+    assert sql(query, home=tmp_path, as_of_time=between).rows() == [("AAPL", 10.0)]
+    assert sql(query, home=tmp_path, as_of_time=between.isoformat()).rows() == [("AAPL", 10.0)]
+    # before the first commit the table reads empty, typed as ever
+    assert sql(query, home=tmp_path, as_of_time="2001-01-01T00:00:00").is_empty()
+    con = finlake_connect(tmp_path, as_of_version=0)
+    pinned = dict(con.sql("SELECT view_name, table_version FROM _finlake_catalog").fetchall())
+    assert pinned["prices_daily"] == 0
+    with pytest.raises(duckdb.Error):  # as locked down as the newest catalog
+        con.sql("SELECT * FROM read_csv('/etc/passwd')").fetchall()
+    con.close()
+    with pytest.raises(VersionGoneError, match="silver/prices_daily has no version 7"):
+        finlake_connect(tmp_path, as_of_version={"prices_daily": 7})
+    with pytest.raises(ValueError, match="unknown tables"):
+        finlake_connect(tmp_path, as_of_version={"prices": 0})
+
+
+def test_a_vacuumed_version_is_an_error_not_a_repair(tmp_path):
+    Settings(home=tmp_path, source="sample", universe=()).ensure_home()
+    write_bar(tmp_path, close=10.0)
+    write_bar(tmp_path, close=11.0)
+    lake = Lake(tmp_path / "lake")
+    old = lake.snapshot(PRICES_DAILY, 0)["file"].to_list()
+    Path(old[0]).unlink()  # what vacuum does to a file only an old version names
+    with pytest.raises(VersionGoneError, match="version 0: 1 of its files were vacuumed"):
+        finlake_connect(tmp_path, as_of_version=0)
+    assert lake.version(PRICES_DAILY) == 1  # no repair commit was made
+    assert sql("SELECT close FROM prices_daily", home=tmp_path).rows() == [(11.0,)]
+
+
+def test_a_file_model_is_a_table_read_at_its_version(tmp_path):
+    """A `parquet` model is one Delta commit per materialization: the catalog reads its newest
+    version, time travel an older one, and a new version makes the catalog stale."""
+    from finlake.models.run import build_models
+    from finlake.models.spec import load_project
+
+    models = tmp_path / "models"
+    (models / "marts").mkdir(parents=True)
+    (models / "marts" / "closes.sql").write_text(
+        "-- materialized: parquet\n-- partition_by: date\n"
+        "SELECT ticker, date, close FROM prices_daily\n"
+    )
+    home = tmp_path / "home"
+    Settings(home=home, source="sample", universe=()).ensure_home()
+    catalog = Catalog(home, models)
+    write_bar(home, close=10.0)
+    stale = home / "lake" / "models" / "closes" / "month=2026-11" / "data.parquet"
+    stale.parent.mkdir(parents=True)  # the model as the layout before Delta tables wrote it
+    pl.DataFrame({"ticker": ["OLD"]}).write_parquet(stale)
+    build_models(catalog, load_project(models))
+    assert not stale.exists()
+    write_bar(home, close=11.0)
+    assert catalog.is_stale()  # prices_daily has a new version
+    build_models(catalog, load_project(models))
+    con = catalog.connect()
+    assert con.sql("SELECT close FROM closes").fetchall() == [(11.0,)]
+    assert con.sql("DESCRIBE closes").fetchall()[0][:2] == ("ticker", "VARCHAR")
+    assert [c[0] for c in con.sql("DESCRIBE closes").fetchall()] == ["ticker", "date", "close"]
+    con.close()
+    old = catalog.connect_as_of(version={"closes": 0})
+    assert old.sql("SELECT close FROM closes").fetchall() == [(10.0,)]
+    old.close()
+    assert not catalog.is_stale()
+    write_bar(home, "MSFT", close=20.0)
+    build_models(catalog, load_project(models))
+    assert catalog.connect().sql("SELECT count(*) FROM closes").fetchall() == [(2,)]

@@ -5,7 +5,7 @@ import polars as pl
 import pytest
 
 from finlake.datasets import CORPORATE_ACTIONS, PRICES_DAILY, QUARANTINE
-from finlake.lake import Lake, check_partition_value
+from finlake.lake import CommitConflictError, Lake, check_partition_value
 
 NOW = dt.datetime(2026, 11, 20, 23, tzinfo=dt.UTC)
 
@@ -230,3 +230,67 @@ def test_history_lists_one_commit_per_write_with_its_run(tmp_path: Path):
     ]
     assert history["rows_added"].to_list()[-1] == 2
     assert lake.scan(PRICES_DAILY).collect()["date"].to_list() == [D1]
+
+
+def test_a_write_beaten_by_a_concurrent_commit_is_redone_on_the_newer_version(
+    tmp_path: Path, monkeypatch
+):
+    """The other writer commits the same partition between this write's read and its commit:
+    the commit is refused and the write redone, so both writers' rows are stored."""
+    mine, other = Lake(tmp_path, locks=False), Lake(tmp_path, locks=False)
+    mine.merge(PRICES_DAILY, prices([("AAPL", D1, 1.0)]), keys(("AAPL", D1)))
+    merged = Lake._merged_partition
+    reads = []
+
+    def interleaved(self, ds, value, *args, **kwargs):
+        reads.append(self.version(ds))
+        if self is mine and len(reads) == 1:
+            other.merge(PRICES_DAILY, prices([("MSFT", D1, 2.0)]), keys(("MSFT", D1)))
+        return merged(self, ds, value, *args, **kwargs)
+
+    monkeypatch.setattr(Lake, "_merged_partition", interleaved)
+    mine.merge(PRICES_DAILY, prices([("AAPL", D2, 3.0)]), keys(("AAPL", D2)))
+    assert reads == [0, 0, 1]  # mine read v0, other wrote v1 from v0, mine redone on v1
+    assert stored(mine, D1)["close"].to_list() == [1.0, 2.0]
+    assert stored(mine, D2)["close"].to_list() == [3.0]
+    assert mine.version(PRICES_DAILY) == 2
+
+
+def test_a_write_that_always_loses_names_its_table(tmp_path: Path, monkeypatch):
+    lake = Lake(tmp_path, locks=False)
+    lake.merge(PRICES_DAILY, prices([("AAPL", D1, 1.0)]), keys(("AAPL", D1)))
+    other = Lake(tmp_path, locks=False)
+    merged = Lake._merged_partition
+    monkeypatch.setattr("finlake.lake.COMMIT_ATTEMPTS", 3)
+    monkeypatch.setattr("finlake.lake.time.sleep", lambda s: None)
+
+    beaten = []
+
+    def always_beaten(self, ds, value, *args, **kwargs):
+        if self is lake:  # each time a new MSFT close: a real commit
+            beaten.append(float(len(beaten)))
+            other.merge(PRICES_DAILY, prices([("MSFT", D1, beaten[-1])]), keys(("MSFT", D1)))
+        return merged(self, ds, value, *args, **kwargs)
+
+    monkeypatch.setattr(Lake, "_merged_partition", always_beaten)
+    with pytest.raises(CommitConflictError, match="silver/prices_daily: 3 attempts"):
+        lake.merge(PRICES_DAILY, prices([("AAPL", D2, 3.0)]), keys(("AAPL", D2)))
+    assert stored(lake, D2).is_empty()  # nothing of the lost write was stored
+
+
+def test_two_first_writes_of_a_new_table_both_land(tmp_path: Path, monkeypatch):
+    """Both writers read 'no table yet'; the second's create fails and is redone as a merge."""
+    mine, other = Lake(tmp_path, locks=False), Lake(tmp_path, locks=False)
+    merged = Lake._merged_partition
+    calls = []
+
+    def interleaved(self, ds, value, *args, **kwargs):
+        calls.append(self.version(ds))
+        if self is mine and len(calls) == 1:
+            other.merge(PRICES_DAILY, prices([("MSFT", D1, 2.0)]), keys(("MSFT", D1)))
+        return merged(self, ds, value, *args, **kwargs)
+
+    monkeypatch.setattr(Lake, "_merged_partition", interleaved)
+    mine.merge(PRICES_DAILY, prices([("AAPL", D1, 1.0)]), keys(("AAPL", D1)))
+    assert stored(mine, D1)["ticker"].to_list() == ["AAPL", "MSFT"]
+    assert mine.version(PRICES_DAILY) == 1

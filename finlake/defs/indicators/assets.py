@@ -47,7 +47,9 @@ def indicators_daily(
             )
     return dg.MaterializeResult(
         metadata={
-            **frame_metadata(report.rows, INDICATORS_DAILY, time.perf_counter() - started),
+            **frame_metadata(
+                report.rows, INDICATORS_DAILY, time.perf_counter() - started, finlake.lake()
+            ),
             "tickers": dg.MetadataValue.int(report.tickers),
             "rows_written": dg.MetadataValue.int(report.sync.rows_written),
             "tickers_recomputed": dg.MetadataValue.text(", ".join(report.sync.rewritten) or "none"),

@@ -18,7 +18,7 @@ from finlake.defs.ownership import owned
 from finlake.defs.resources import FinlakeResource
 from finlake.models.run import FAILING_ROWS_PREVIEW, failing_rows, failing_rows_sql, materialize
 from finlake.models.spec import GROUPS, Model, ModelError, ModelTest, Project, load_project
-from finlake.models.views import model_dir
+from finlake.models.views import model_dir, model_version
 
 models_job = dg.define_asset_job(
     "models_job",
@@ -69,7 +69,7 @@ def _model_asset(project: Project, model: Model) -> dg.AssetsDefinition:
         started = time.perf_counter()
         catalog = Catalog(finlake.settings().home, project.root)
         if model.writes_files:
-            materialize(catalog, model)
+            materialize(catalog, model, run_id=finlake.lake().run_id)
         built = catalog.build().models
         if model.name not in built or built[model.name]:
             why = built.get(model.name) or built.get(str(project.root))
@@ -97,6 +97,9 @@ def _model_asset(project: Project, model: Model) -> dg.AssetsDefinition:
         }
         if model.writes_files:
             metadata["path"] = dg.MetadataValue.path(str(model_dir(catalog.lake.root, model.name)))
+            version = model_version(catalog.lake.root, model)
+            if version is not None:
+                metadata["table_version"] = dg.MetadataValue.int(version)
         return dg.MaterializeResult(metadata=metadata)
 
     return _asset

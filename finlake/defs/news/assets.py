@@ -38,6 +38,7 @@ def news_sentiment_daily(finlake: FinlakeResource) -> dg.MaterializeResult:
             report.rows.sort("date", descending=True),
             NEWS_SENTIMENT_DAILY,
             time.perf_counter() - started,
+            finlake.lake(),
             sessions_changed=dg.MetadataValue.int(len(report.changed)),
         )
     )

@@ -44,6 +44,7 @@ def fomc_meetings(finlake: FinlakeResource) -> dg.MaterializeResult:
             rows.sort("start_date", descending=True),
             FOMC_MEETINGS,
             time.perf_counter() - started,
+            finlake.lake(),
             per_year=dg.MetadataValue.md(markdown_preview(per_year.sort("year"), 40)),
         )
     )

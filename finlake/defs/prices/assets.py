@@ -41,7 +41,9 @@ def prices_adjusted(finlake: FinlakeResource) -> dg.MaterializeResult:
     report = build_adjusted(lake, tickers.to_list())
     return dg.MaterializeResult(
         metadata={
-            **frame_metadata(report.rows, PRICES_ADJUSTED, time.perf_counter() - started),
+            **frame_metadata(
+                report.rows, PRICES_ADJUSTED, time.perf_counter() - started, finlake.lake()
+            ),
             "tickers": dg.MetadataValue.int(len(report.tickers)),
             "rows_written": dg.MetadataValue.int(report.sync.rows_written),
             "tickers_rewritten": dg.MetadataValue.text(", ".join(report.sync.rewritten) or "none"),

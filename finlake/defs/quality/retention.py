@@ -4,6 +4,7 @@ import dagster as dg
 
 from finlake.catalog import Catalog
 from finlake.defs.metadata import markdown_preview
+from finlake.defs.quality.applying import applying_daily
 from finlake.defs.resources import FinlakeResource
 from finlake.retention import apply_retention
 
@@ -49,12 +50,10 @@ def retention_job() -> None:
     cleanup()
 
 
-retention_daily = dg.ScheduleDefinition(
-    name="retention_daily",
-    job=retention_job,
-    cron_schedule="30 3 * * *",
-    execution_timezone="UTC",
-    run_config={"ops": {"cleanup": {"config": {"dry_run": False}}}},
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="03:30 UTC: remove what the retention policy no longer keeps.",
+retention_daily = applying_daily(
+    "retention_daily",
+    retention_job,
+    "cleanup",
+    "30 3 * * *",
+    "03:30 UTC: remove what the retention policy no longer keeps.",
 )

@@ -65,6 +65,7 @@ def sec_companies(
             report.rows,
             SEC_COMPANIES,
             time.perf_counter() - started,
+            finlake.lake(),
             listed=dg.MetadataValue.int(report.rows.filter("listed").height),
             added=dg.MetadataValue.int(report.added),
             left_the_file=dg.MetadataValue.int(report.delisted),

@@ -50,9 +50,9 @@ def arm(point: str, signal: Path) -> None:
     elif point == "silver":
         commit = finlake.lake.Lake._commit
 
-        def written_then_pause(self, ds, parts, where=None) -> None:
+        def written_then_pause(self, ds, parts, read, where=None, write="merge") -> None:
             if ds.name != "prices_daily":
-                return commit(self, ds, parts, where)
+                return commit(self, ds, parts, read, where, write)
             for value, rows in parts.items():  # the files a commit would add, unreferenced
                 part = self.dataset_dir(ds) / f"{ds.partition_by}={value}"
                 part.mkdir(parents=True, exist_ok=True)
