@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+from deltalake.exceptions import DeltaError
 from filelock import FileLock
 
 from finlake.catalog_sql import (
@@ -28,7 +29,14 @@ from finlake.catalog_sql import (
     table_macros,
 )
 from finlake.datasets import DATASETS, QUARANTINE, Dataset
-from finlake.lake import Lake, remove_dead_temps, table_version, temp_path, version_at
+from finlake.lake import (
+    Lake,
+    VersionGoneError,
+    remove_dead_temps,
+    table_version,
+    temp_path,
+    version_at,
+)
 from finlake.models.spec import ModelError, load_project, models_dir
 from finlake.models.views import create_views, model_dir, model_version
 from finlake.settings import require_home
@@ -55,10 +63,6 @@ def duckdb_type(dtype: pl.DataType) -> str:
     return DUCKDB_TYPES[dtype.base_type()]
 
 
-class VersionGoneError(LookupError):
-    """A table version asked for that the table does not have, or whose files were vacuumed."""
-
-
 def pinned_files(ds: Dataset, lake: Lake, version: int | None) -> list[str]:
     """The data files of an older version of the dataset. Unlike the newest version's, a
     missing file is not repaired away: it was vacuumed, and that version cannot be read."""
@@ -67,7 +71,10 @@ def pinned_files(ds: Dataset, lake: Lake, version: int | None) -> list[str]:
         raise VersionGoneError(
             f"{ds.layer}/{ds.name} has no version {version} (its newest is {newest})"
         )
-    files = lake.snapshot(ds, version)["file"].to_list()
+    try:
+        files = lake.snapshot(ds, version)["file"].to_list()
+    except DeltaError as exc:  # its commits were cleaned from the log
+        raise VersionGoneError(f"{ds.layer}/{ds.name} version {version}: {exc}") from exc
     gone = [f for f in files if not Path(f).exists()]
     if gone:
         raise VersionGoneError(
@@ -316,6 +323,9 @@ class Catalog:
         file is not touched."""
         if (version is None) == (at is None):
             raise ValueError("give one of as_of_version and as_of_time")
+        numbers = version.values() if isinstance(version, Mapping) else [version]
+        if any(v is not None and int(v) < 0 for v in numbers):
+            raise ValueError(f"table versions count from 0, not {version}")
         require_home(self.home)
         if at is not None and at.tzinfo is None:
             at = at.replace(tzinfo=dt.UTC)

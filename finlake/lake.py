@@ -167,6 +167,14 @@ class CommitConflictError(RuntimeError):
     """A write that other writers' commits beat on every attempt."""
 
 
+class VersionGoneError(LookupError):
+    """A table version asked for that the table does not have, or no longer keeps."""
+
+
+class _TableCreated(Exception):
+    """A write found no table and created it empty: it is redone on that version."""
+
+
 @dataclass
 class Guard:
     """What a write must respect so that a stored row is replaced only by a valid row.
@@ -358,7 +366,9 @@ class Lake:
                 return 0
             good = [p for p in old if self._readable(p)]  # a damaged one is set aside, named
             rows = pl.concat([self.read_file(ds, p) for p in good]) if good else ds.empty()
-            self._commit(ds, {"": rows}, None, "true", write="migrate")  # one commit: all of it
+            self.committed(  # one commit: all of it
+                ds, lambda read: self._commit(ds, {"": rows}, read, "true", write="migrate")
+            )
             for path in old:
                 path.unlink(missing_ok=True)
                 _remove_empty_dir(path.parent)
@@ -519,6 +529,8 @@ class Lake:
             read = self.version(ds)
             try:
                 return write(read)
+            except _TableCreated:
+                continue
             except DeltaError as exc:
                 lost = isinstance(exc, CommitFailedError) or (
                     read is None and DeltaTable.is_deltatable(uri)  # created meanwhile
@@ -537,7 +549,7 @@ class Lake:
                     read,
                 )
                 time.sleep(random.uniform(0, 0.02 * 2**attempt))
-        raise AssertionError("unreachable")
+        raise CommitConflictError(f"{ds.layer}/{ds.name}: no commit in {COMMIT_ATTEMPTS} attempts")
 
     # ----------------------------------------------------------------- writes
     def merge(
@@ -641,7 +653,9 @@ class Lake:
         if not parts and where is None:
             return
         keys = _partition_columns(ds)
-        if where is None and keys:
+        if where is None and not keys:
+            where = "true"  # the whole table, as a predicate: delta-rs checks conflicts on it
+        elif where is None:
             values = ", ".join(_sql_literal(check_partition_value(v)) for v in sorted(parts))
             where = f"{keys[0]} IN ({values})"
         frames = [f for f in parts.values() if not f.is_empty()]
@@ -656,11 +670,14 @@ class Lake:
         if keys:
             options["partition_by"] = keys
         if target is None:
-            data.write_delta(uri, mode="error", delta_write_options=options)
-            return
+            # The table is created empty and the write redone on that version: a plain first
+            # write would be rebased onto a table another writer created meanwhile, as an
+            # append of the same keys, where a write on a version is refused as a conflict.
+            options["commit_properties"] = self._commit_properties("create")
+            data.clear().write_delta(uri, mode="ignore", delta_write_options=options)
+            raise _TableCreated(uri)
         options["schema_mode"] = "merge"  # a column the contract added since
-        if where is not None:
-            options["predicate"] = where
+        options["predicate"] = where
         data.write_delta(target, mode="overwrite", delta_write_options=options)
 
     def guard(self, ds: Dataset, valid: pl.DataFrame, rejected: pl.DataFrame) -> Guard:
@@ -933,8 +950,16 @@ def commit_times(path: Path) -> pl.DataFrame:
 def version_at(path: Path, when: dt.datetime) -> int | None:
     """The newest version of the Delta table at `path` committed at or before `when` (None:
     none was), by the commit times `history` shows."""
-    times = commit_times(path).filter(pl.col("time") <= when)
-    return None if times.is_empty() else times.get_column("version").max()
+    times = commit_times(path)
+    before = times.filter(pl.col("time") <= when)
+    if not before.is_empty():
+        return before.get_column("version").max()
+    if not times.is_empty() and (oldest := times.row(times["version"].arg_min())) and oldest[0]:
+        raise VersionGoneError(  # its log was cleaned: what was there then is not known
+            f"{path}: its log keeps commits from version {oldest[0]} ({oldest[1]:%Y-%m-%d %H:%M} "
+            f"UTC) on, after {when:%Y-%m-%d %H:%M} UTC"
+        )
+    return None
 
 
 def _logical_keys(ds: Dataset) -> list[str]:

@@ -12,6 +12,7 @@ whole; a model's writes are serialized across processes by a file lock.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,11 +28,12 @@ from finlake.catalog import Catalog
 from finlake.catalog_sql import sql_identifier
 from finlake.lake import LOCK_TIMEOUT_S
 from finlake.models.spec import Model, ModelError, ModelTest, Project
-from finlake.models.views import MODELS_LAKE_DIR, model_dir
+from finlake.models.views import MODELS_LAKE_DIR, PARTITION_COLUMN, model_dir
 
-PARTITION_COLUMN = "__finlake_month"  # in the table's paths and log only, never in a view
 FAILING_ROWS_PREVIEW = 20
 BATCH_ROWS = 100_000
+MODEL_RETENTION_HOURS = 168  # replaced materializations stay readable (time travel) a week
+log = logging.getLogger(__name__)
 _COUNT_COL = "__finlake_failing"
 
 
@@ -46,6 +48,7 @@ def materialize(catalog: Catalog, model: Model, run_id: str = "") -> int:
     lock.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(lock, timeout=LOCK_TIMEOUT_S):
         _remove_old_layout(target)
+        _drop_if_repartitioned(target, model)
         con = catalog.connect()
         try:
             query, partition_by = _query(con, model)
@@ -70,6 +73,7 @@ def materialize(catalog: Catalog, model: Model, run_id: str = "") -> int:
                 raise ModelError(f"{model.path}: writing its table failed: {exc}") from exc
         finally:
             con.close()
+        _vacuum_replaced(target)
     actions = DeltaTable(str(target)).get_add_actions(flatten=True)
     return int(pl.DataFrame(actions).get_column("num_records").sum()) if len(actions) else 0
 
@@ -104,6 +108,31 @@ def _no_null_months(
             yield batch
 
     return pa.RecordBatchReader.from_batches(reader.schema, batches())
+
+
+def _drop_if_repartitioned(target: Path, model: Model) -> None:
+    """A model whose partitioning changed (partition_by added or removed) cannot be overwritten
+    in place (Delta keeps a table's partition columns): its table is dropped and written anew,
+    which ends its time travel."""
+    if not DeltaTable.is_deltatable(str(target)):
+        return
+    now = DeltaTable(str(target)).metadata().partition_columns
+    if list(now) != ([PARTITION_COLUMN] if model.partition_by else []):
+        log.warning("%s: partitioning changed; its table is written anew", model.name)
+        shutil.rmtree(target)
+
+
+def _vacuum_replaced(target: Path) -> None:
+    """Delete the files of materializations replaced more than a week ago: each one replaces
+    the whole table, and the lake's maintenance covers datasets, not models."""
+    table = DeltaTable(str(target))
+    listed = table.vacuum(retention_hours=MODEL_RETENTION_HOURS, enforce_retention_duration=False)
+    if any((target / f).is_file() or Path(f).is_file() for f in listed):  # it commits twice
+        table.vacuum(
+            retention_hours=MODEL_RETENTION_HOURS,
+            dry_run=False,
+            enforce_retention_duration=False,
+        )
 
 
 def _remove_old_layout(target: Path) -> None:

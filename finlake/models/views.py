@@ -15,6 +15,7 @@ from finlake.lake import table_version
 from finlake.models.spec import Model, Project
 
 MODELS_LAKE_DIR = "models"
+PARTITION_COLUMN = "__finlake_month"  # a file model's partition: in paths and log, not in views
 
 
 def model_dir(lake_root: Path, name: str) -> Path:
@@ -38,6 +39,8 @@ def model_files(lake_root: Path, name: str, version: int | None = None) -> list[
 def _typed_empty(lake_root: Path, name: str, version: int | None) -> str:
     """SELECT of no rows with the table's columns and types, for a model that has no rows."""
     schema = pa.schema(DeltaTable(str(model_dir(lake_root, name)), version=version).schema())
+    if PARTITION_COLUMN in schema.names:
+        schema = schema.remove(schema.get_field_index(PARTITION_COLUMN))
     relation = duckdb.connect().from_arrow(schema.empty_table())
     nulls = ", ".join(
         f"CAST(NULL AS {kind}) AS {sql_identifier(col)}"

@@ -60,7 +60,7 @@ def test_an_old_home_is_an_error_until_migrated_then_reads_the_same_rows(tmp_pat
     assert "silver/prices_daily: 3 rows into a Delta table" in result.output
     assert "3 dataset(s) converted" in result.output
     assert result.output.count("models/daily_returns: old layout") == 1
-    assert lake.version(PRICES_DAILY) == 0 and lake.partition_values(PRICES_DAILY) == [
+    assert lake.version(PRICES_DAILY) == 1 and lake.partition_values(PRICES_DAILY) == [
         "2026-10",
         "2026-11",
     ]
@@ -76,7 +76,7 @@ def test_an_old_home_is_an_error_until_migrated_then_reads_the_same_rows(tmp_pat
     ]
     assert lake.legacy_files(PRICES_DAILY) == []
     again = CliRunner().invoke(cli, ["migrate", "--home", str(home)])
-    assert "0 dataset(s) converted" in again.output and lake.version(PRICES_DAILY) == 0
+    assert "0 dataset(s) converted" in again.output and lake.version(PRICES_DAILY) == 1
 
 
 def test_history_shows_the_migration_commit_and_refuses_an_unknown_dataset(tmp_path):
@@ -87,3 +87,37 @@ def test_history_shows_the_migration_commit_and_refuses_an_unknown_dataset(tmp_p
     assert "migrate" in shown.output and "WRITE" in shown.output
     unknown = CliRunner().invoke(cli, ["history", "prices", "--home", str(home)])
     assert unknown.exit_code != 0 and "unknown dataset 'prices'" in unknown.output
+
+
+def test_finlake_sql_reads_the_lake_as_committed_at_a_version_or_time(tmp_path):
+    home = old_home(tmp_path)
+    CliRunner().invoke(cli, ["migrate", "--home", str(home)])
+    more = bars([dt.date(2026, 11, 3)])
+    Lake(home / "lake").merge(PRICES_DAILY, more, more.select("ticker", "date"))  # version 2
+
+    def count(*args: str) -> str:
+        query = "SELECT count(*) AS n FROM prices_daily"
+        result = CliRunner().invoke(
+            cli, ["sql", query, "--home", str(home), "--format", "csv", *args]
+        )
+        assert result.exit_code == 0, result.output
+        return result.output.splitlines()[1]
+
+    assert count() == "4"
+    assert count("--as-of-version", "1") == "3"
+    assert count("--as-of-version", "0") == "0"  # the table, created empty
+    assert count("--as-of-time", "2000-01-01T00:00:00Z") == "0"
+    gone = CliRunner().invoke(
+        cli,
+        [
+            "sql",
+            "SELECT 1",
+            "--home",
+            str(home),
+            "--as-of-time",
+            "2000-01-01",
+            "--as-of-version",
+            "0",
+        ],
+    )
+    assert gone.exit_code != 0 and "one of as_of_version and as_of_time" in gone.output

@@ -213,22 +213,23 @@ def test_time_travel_by_version_and_by_commit_time(tmp_path):
     """The lake as committed: a version or an instant reads the rows of then, on the same
     views and macros, while the newest catalog is untouched."""
     Settings(home=tmp_path, source="sample", universe=()).ensure_home()
-    write_bar(tmp_path, close=10.0)  # version 0
+    write_bar(tmp_path, close=10.0)  # version 1 (0 created the table, empty)
     between = dt.datetime.now(dt.UTC)
     time.sleep(0.01)  # commit times have millisecond precision
-    write_bar(tmp_path, close=11.0)  # version 1
-    write_bar(tmp_path, "MSFT", close=20.0)  # version 2
+    write_bar(tmp_path, close=11.0)  # version 2
+    write_bar(tmp_path, "MSFT", close=20.0)  # version 3
     query = "SELECT ticker, close FROM prices_daily ORDER BY ticker"
     assert sql(query, home=tmp_path).rows() == [("AAPL", 11.0), ("MSFT", 20.0)]
-    assert sql(query, home=tmp_path, as_of_version=0).rows() == [("AAPL", 10.0)]
-    assert sql(query, home=tmp_path, as_of_version={"prices_daily": 1}).rows() == [("AAPL", 11.0)]
+    assert sql(query, home=tmp_path, as_of_version=1).rows() == [("AAPL", 10.0)]
+    assert sql(query, home=tmp_path, as_of_version=0).is_empty()
+    assert sql(query, home=tmp_path, as_of_version={"prices_daily": 2}).rows() == [("AAPL", 11.0)]
     assert sql(query, home=tmp_path, as_of_time=between).rows() == [("AAPL", 10.0)]
     assert sql(query, home=tmp_path, as_of_time=between.isoformat()).rows() == [("AAPL", 10.0)]
     # before the first commit the table reads empty, typed as ever
     assert sql(query, home=tmp_path, as_of_time="2001-01-01T00:00:00").is_empty()
-    con = finlake_connect(tmp_path, as_of_version=0)
+    con = finlake_connect(tmp_path, as_of_version=1)
     pinned = dict(con.sql("SELECT view_name, table_version FROM _finlake_catalog").fetchall())
-    assert pinned["prices_daily"] == 0
+    assert pinned["prices_daily"] == 1
     with pytest.raises(duckdb.Error):  # as locked down as the newest catalog
         con.sql("SELECT * FROM read_csv('/etc/passwd')").fetchall()
     con.close()
@@ -243,11 +244,11 @@ def test_a_vacuumed_version_is_an_error_not_a_repair(tmp_path):
     write_bar(tmp_path, close=10.0)
     write_bar(tmp_path, close=11.0)
     lake = Lake(tmp_path / "lake")
-    old = lake.snapshot(PRICES_DAILY, 0)["file"].to_list()
+    old = lake.snapshot(PRICES_DAILY, 1)["file"].to_list()
     Path(old[0]).unlink()  # what vacuum does to a file only an old version names
-    with pytest.raises(VersionGoneError, match="version 0: 1 of its files were vacuumed"):
-        finlake_connect(tmp_path, as_of_version=0)
-    assert lake.version(PRICES_DAILY) == 1  # no repair commit was made
+    with pytest.raises(VersionGoneError, match="version 1: 1 of its files were vacuumed"):
+        finlake_connect(tmp_path, as_of_version=1)
+    assert lake.version(PRICES_DAILY) == 2  # no repair commit was made
     assert sql("SELECT close FROM prices_daily", home=tmp_path).rows() == [(11.0,)]
 
 
@@ -287,3 +288,44 @@ def test_a_file_model_is_a_table_read_at_its_version(tmp_path):
     write_bar(home, "MSFT", close=20.0)
     build_models(catalog, load_project(models))
     assert catalog.connect().sql("SELECT count(*) FROM closes").fetchall() == [(2,)]
+
+
+def test_a_file_model_keeps_its_columns_when_empty_and_when_repartitioned(tmp_path):
+    from finlake.models.run import build_models
+    from finlake.models.spec import load_project
+
+    models = tmp_path / "models"
+    (models / "marts").mkdir(parents=True)
+    mart = models / "marts" / "closes.sql"
+    body = "SELECT ticker, date, close FROM prices_daily WHERE close > 100\n"
+    mart.write_text("-- materialized: parquet\n-- partition_by: date\n" + body)
+    home = tmp_path / "home"
+    Settings(home=home, source="sample", universe=()).ensure_home()
+    catalog = Catalog(home, models)
+    write_bar(home, close=10.0)
+    build_models(catalog, load_project(models))  # no rows: a typed empty view
+    columns = [c[0] for c in catalog.connect().sql("DESCRIBE closes").fetchall()]
+    assert columns == ["ticker", "date", "close"]
+    mart.write_text("-- materialized: parquet\n" + body.replace("> 100", "> 1"))
+    build_models(catalog, load_project(models))  # partition_by removed: written anew
+    assert catalog.connect().sql("SELECT close FROM closes").fetchall() == [(10.0,)]
+
+
+def test_time_travel_past_a_cleaned_log_is_an_error_not_an_empty_lake(tmp_path):
+    Settings(home=tmp_path, source="sample", universe=()).ensure_home()
+    early = dt.datetime.now(dt.UTC)
+    time.sleep(0.01)
+    for close in (10.0, 11.0, 12.0):
+        write_bar(tmp_path, close=close)
+    lake = Lake(tmp_path / "lake")
+    lake.table(PRICES_DAILY).create_checkpoint()
+    log_dir = lake.dataset_dir(PRICES_DAILY) / "_delta_log"
+    for version in (0, 1):  # what log cleanup removes once past the log retention
+        (log_dir / f"{version:020d}.json").unlink()
+    with pytest.raises(VersionGoneError, match="its log keeps commits from version 2"):
+        finlake_connect(tmp_path, as_of_time=early)
+    with pytest.raises(VersionGoneError, match="silver/prices_daily version 1"):
+        finlake_connect(tmp_path, as_of_version={"prices_daily": 1})
+    with pytest.raises(ValueError, match="count from 0"):
+        finlake_connect(tmp_path, as_of_version=-1)
+    assert sql("SELECT close FROM prices_daily", home=tmp_path).rows() == [(12.0,)]

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from deltalake.exceptions import CommitFailedError
 
 from finlake.datasets import CORPORATE_ACTIONS, PRICES_DAILY, QUARANTINE
 from finlake.lake import CommitConflictError, Lake, check_partition_value
@@ -38,7 +39,7 @@ def test_one_commit_per_write_partitioned_by_month(tmp_path: Path):
         keys(("AAPL", D1), ("MSFT", D1), ("AAPL", D2), ("AAPL", D0)),
     )
     assert changed == [D0, D1, D2]
-    assert lake.version(PRICES_DAILY) == 0  # two months, one commit
+    assert lake.version(PRICES_DAILY) == 1  # the table's creation, then two months in one commit
     files = sorted(p.relative_to(tmp_path).parent.as_posix() for p in lake.files(PRICES_DAILY))
     assert files == ["silver/prices_daily/month=2026-10", "silver/prices_daily/month=2026-11"]
     assert lake.scan(PRICES_DAILY).collect().height == 4
@@ -106,7 +107,7 @@ def test_a_failed_write_leaves_the_old_version(tmp_path: Path, monkeypatch):
             prices([("AAPL", D1, 9.0), ("AAPL", D0, 9.0)]),
             keys(("AAPL", D1), ("AAPL", D0)),
         )
-    assert lake.version(PRICES_DAILY) == 0
+    assert lake.version(PRICES_DAILY) == 1
     assert lake.scan(PRICES_DAILY).collect().equals(before)
 
 
@@ -225,11 +226,27 @@ def test_history_lists_one_commit_per_write_with_its_run(tmp_path: Path):
     Lake(tmp_path, run_id="run-2").prune(PRICES_DAILY, "date", D1, dry_run=False)
     history = lake.history(PRICES_DAILY)
     assert history.select("version", "run_id", "write").rows() == [
-        (1, "run-2", "prune"),
-        (0, "run-1", "merge"),
+        (2, "run-2", "prune"),
+        (1, "run-1", "merge"),
+        (0, "run-1", "create"),  # the table, empty: a first write is then one on a version
     ]
-    assert history["rows_added"].to_list()[-1] == 2
+    assert history["rows_added"].to_list()[-2] == 2
     assert lake.scan(PRICES_DAILY).collect()["date"].to_list() == [D1]
+
+
+def interleave(monkeypatch, mine: Lake, other_write) -> list:
+    """Make `other_write()` commit while `mine`'s next merge is between its read and its commit;
+    returns the version each merged partition was read at, in order."""
+    merged, reads = Lake._merged_partition, []
+
+    def interleaved(self, ds, value, *args, **kwargs):
+        reads.append(self.version(ds))
+        if self is mine and len(reads) == 1:
+            other_write()
+        return merged(self, ds, value, *args, **kwargs)
+
+    monkeypatch.setattr(Lake, "_merged_partition", interleaved)
+    return reads
 
 
 def test_a_write_beaten_by_a_concurrent_commit_is_redone_on_the_newer_version(
@@ -239,21 +256,15 @@ def test_a_write_beaten_by_a_concurrent_commit_is_redone_on_the_newer_version(
     the commit is refused and the write redone, so both writers' rows are stored."""
     mine, other = Lake(tmp_path, locks=False), Lake(tmp_path, locks=False)
     mine.merge(PRICES_DAILY, prices([("AAPL", D1, 1.0)]), keys(("AAPL", D1)))
-    merged = Lake._merged_partition
-    reads = []
-
-    def interleaved(self, ds, value, *args, **kwargs):
-        reads.append(self.version(ds))
-        if self is mine and len(reads) == 1:
-            other.merge(PRICES_DAILY, prices([("MSFT", D1, 2.0)]), keys(("MSFT", D1)))
-        return merged(self, ds, value, *args, **kwargs)
-
-    monkeypatch.setattr(Lake, "_merged_partition", interleaved)
+    msft = prices([("MSFT", D1, 2.0)])
+    reads = interleave(
+        monkeypatch, mine, lambda: other.merge(PRICES_DAILY, msft, keys(("MSFT", D1)))
+    )
     mine.merge(PRICES_DAILY, prices([("AAPL", D2, 3.0)]), keys(("AAPL", D2)))
-    assert reads == [0, 0, 1]  # mine read v0, other wrote v1 from v0, mine redone on v1
+    assert reads == [1, 1, 2]  # mine read v1, other wrote v2 from v1, mine redone on v2
     assert stored(mine, D1)["close"].to_list() == [1.0, 2.0]
     assert stored(mine, D2)["close"].to_list() == [3.0]
-    assert mine.version(PRICES_DAILY) == 2
+    assert mine.version(PRICES_DAILY) == 3
 
 
 def test_a_write_that_always_loses_names_its_table(tmp_path: Path, monkeypatch):
@@ -281,16 +292,37 @@ def test_a_write_that_always_loses_names_its_table(tmp_path: Path, monkeypatch):
 def test_two_first_writes_of_a_new_table_both_land(tmp_path: Path, monkeypatch):
     """Both writers read 'no table yet'; the second's create fails and is redone as a merge."""
     mine, other = Lake(tmp_path, locks=False), Lake(tmp_path, locks=False)
-    merged = Lake._merged_partition
-    calls = []
-
-    def interleaved(self, ds, value, *args, **kwargs):
-        calls.append(self.version(ds))
-        if self is mine and len(calls) == 1:
-            other.merge(PRICES_DAILY, prices([("MSFT", D1, 2.0)]), keys(("MSFT", D1)))
-        return merged(self, ds, value, *args, **kwargs)
-
-    monkeypatch.setattr(Lake, "_merged_partition", interleaved)
+    theirs = prices([("MSFT", D1, 2.0)])
+    interleave(monkeypatch, mine, lambda: other.merge(PRICES_DAILY, theirs, keys(("MSFT", D1))))
     mine.merge(PRICES_DAILY, prices([("AAPL", D1, 1.0)]), keys(("AAPL", D1)))
     assert stored(mine, D1)["ticker"].to_list() == ["AAPL", "MSFT"]
-    assert mine.version(PRICES_DAILY) == 1
+    # one creation (the other writer's), then each write on a version: MSFT's, then AAPL's
+    assert mine.history(PRICES_DAILY)["write"].to_list() == ["merge", "merge", "create"]
+
+
+def test_two_first_writes_of_the_same_key_leave_one_row(tmp_path: Path, monkeypatch):
+    """A plain first write would be rebased onto the table the other writer created meanwhile
+    as an append, doubling the key; written on a version, it is refused and redone."""
+    mine, other = Lake(tmp_path, locks=False), Lake(tmp_path, locks=False)
+    theirs = prices([("AAPL", D1, 2.0)])
+    interleave(monkeypatch, mine, lambda: other.merge(PRICES_DAILY, theirs, keys(("AAPL", D1))))
+    mine.merge(PRICES_DAILY, prices([("AAPL", D1, 1.0)]), keys(("AAPL", D1)))
+    assert stored(mine, D1).select("ticker", "close").rows() == [("AAPL", 1.0)]
+
+
+def test_two_whole_table_replaces_on_an_empty_table_conflict(tmp_path: Path, monkeypatch):
+    """An unpartitioned table's replace carries a predicate too, so a concurrent replace of a
+    table that had no files is a conflict, not a second set of rows."""
+    from finlake.datasets import FOMC_MEETINGS
+
+    lake = Lake(tmp_path, locks=False)
+    row = pl.DataFrame(
+        {c: [None] for c in FOMC_MEETINGS.schema}, schema=FOMC_MEETINGS.schema
+    ).with_columns(pl.lit(dt.date(2026, 1, 28)).alias("start_date"))
+    lake.write_table(FOMC_MEETINGS, row)
+    lake.write_table(FOMC_MEETINGS, FOMC_MEETINGS.empty())  # emptied: a version with no files
+    read = lake.version(FOMC_MEETINGS)
+    lake.write_table(FOMC_MEETINGS, row)  # another writer's replace lands first
+    with pytest.raises(CommitFailedError):
+        lake._commit(FOMC_MEETINGS, {"": row}, read, write="replace")
+    assert lake.scan(FOMC_MEETINGS).collect().height == 1
