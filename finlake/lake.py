@@ -305,31 +305,11 @@ class Lake:
 
     def history(self, ds: Dataset) -> pl.DataFrame:
         """The dataset's commits, newest first: version, time, run, Delta's operation, what
-        finlake wrote (merge, prune, quarantine, replace, migrate, repair), rows and files."""
-        table = self.table(ds)
-        rows = [] if table is None else table.history()
-
-        def metric(commit: dict, name: str) -> int | None:
-            return (commit.get("operationMetrics") or {}).get(name)
-
-        return pl.DataFrame(
-            [
-                {
-                    "version": h["version"],
-                    "time": dt.datetime.fromtimestamp(h["timestamp"] / 1000, dt.UTC),
-                    "run_id": h.get("finlake.run_id") or None,
-                    "operation": h.get("operation"),
-                    "write": h.get("finlake.write"),
-                    "rows_added": metric(h, "num_added_rows"),
-                    "rows_removed": metric(h, "num_deleted_rows"),
-                    "files_added": metric(h, "num_added_files"),
-                    "files_removed": metric(h, "num_removed_files"),
-                }
-                for h in rows
-            ],
-            schema=HISTORY_SCHEMA,
-            orient="row",
-        )
+        finlake wrote (create, merge, prune, quarantine, replace, migrate, repair), rows and
+        files."""
+        if not DeltaTable.is_deltatable(str(self.dataset_dir(ds))):
+            self._refuse_legacy(ds)
+        return table_history(self.dataset_dir(ds))
 
     # ----------------------------------------------------------------- paths and reads
     def dataset_dir(self, ds: Dataset) -> Path:
@@ -935,22 +915,38 @@ def table_version(path: Path) -> int | None:
     return max(commits) if commits else None
 
 
-def commit_times(path: Path) -> pl.DataFrame:
-    """(version, time) of every commit of the Delta table at `path` that its log still has."""
-    schema = {"version": pl.Int64, "time": pl.Datetime("ms", "UTC")}
-    if not DeltaTable.is_deltatable(str(path)):
-        return pl.DataFrame(schema=schema)
-    rows = [
-        (h["version"], dt.datetime.fromtimestamp(h["timestamp"] / 1000, dt.UTC))
-        for h in DeltaTable(str(path)).history()
-    ]
-    return pl.DataFrame(rows, schema=schema, orient="row")
+def table_history(path: Path) -> pl.DataFrame:
+    """The commits of the Delta table at `path` that its log still has, newest first
+    (HISTORY_SCHEMA; empty before its first commit)."""
+    commits = DeltaTable(str(path)).history() if DeltaTable.is_deltatable(str(path)) else []
+
+    def metric(commit: dict, name: str) -> int | None:
+        return (commit.get("operationMetrics") or {}).get(name)
+
+    return pl.DataFrame(
+        [
+            {
+                "version": h["version"],
+                "time": dt.datetime.fromtimestamp(h["timestamp"] / 1000, dt.UTC),
+                "run_id": h.get("finlake.run_id") or None,
+                "operation": h.get("operation"),
+                "write": h.get("finlake.write"),
+                "rows_added": metric(h, "num_added_rows"),
+                "rows_removed": metric(h, "num_deleted_rows"),
+                "files_added": metric(h, "num_added_files"),
+                "files_removed": metric(h, "num_removed_files"),
+            }
+            for h in commits
+        ],
+        schema=HISTORY_SCHEMA,
+        orient="row",
+    )
 
 
 def version_at(path: Path, when: dt.datetime) -> int | None:
     """The newest version of the Delta table at `path` committed at or before `when` (None:
     none was), by the commit times `history` shows."""
-    times = commit_times(path)
+    times = table_history(path).select("version", "time")
     before = times.filter(pl.col("time") <= when)
     if not before.is_empty():
         return before.get_column("version").max()

@@ -119,8 +119,9 @@ def _on_disk(root: Path, listed: str) -> Path | None:
     return None
 
 
-def _vacuum_candidates(table: DeltaTable, root: Path, retention_hours: int) -> dict[str, int]:
-    """What vacuum deletes now and still exists: listed name -> bytes."""
+def vacuum_candidates(table: DeltaTable, root: Path, retention_hours: int) -> dict[str, int]:
+    """What a full vacuum deletes now and still exists: listed name -> bytes (delta-rs lists
+    files it already deleted again until their removal records expire)."""
     listed = table.vacuum(
         retention_hours=retention_hours,
         dry_run=True,
@@ -196,7 +197,7 @@ def _maintain_one(lake: Lake, ds: Dataset, *, dry_run: bool, retention_hours: in
     table = DeltaTable(uri)
     before = table.version()
     layout = _layout(table)
-    candidates = _vacuum_candidates(table, root, retention_hours)
+    candidates = vacuum_candidates(table, root, retention_hours)
     log_hours = _log_retention_hours(table)
     # the explicit cleanup runs only when the log outlives the vacuum window: a version whose
     # files are kept keeps its commits. (delta-rs 1.6 also cleans after every commit, its
@@ -258,7 +259,7 @@ def _maintain_one(lake: Lake, ds: Dataset, *, dry_run: bool, retention_hours: in
         metrics = lake.committed(ds, compact)  # redone on a newer version if a writer beat it
     vacuumed: dict[str, int] = {}
     if metrics.get("numFilesRemoved"):  # what compaction removed may be vacuum's now
-        candidates = _vacuum_candidates(DeltaTable(uri), root, retention_hours)
+        candidates = vacuum_candidates(DeltaTable(uri), root, retention_hours)
     if candidates:  # else vacuum would only commit a start and an end of deleting nothing
         DeltaTable(uri).vacuum(
             retention_hours=retention_hours,

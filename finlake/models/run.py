@@ -27,12 +27,12 @@ from filelock import FileLock
 from finlake.catalog import Catalog
 from finlake.catalog_sql import sql_identifier
 from finlake.lake import LOCK_TIMEOUT_S
+from finlake.maintenance import DEFAULT_RETENTION_HOURS, vacuum_candidates
 from finlake.models.spec import Model, ModelError, ModelTest, Project
 from finlake.models.views import MODELS_LAKE_DIR, PARTITION_COLUMN, model_dir
 
 FAILING_ROWS_PREVIEW = 20
 BATCH_ROWS = 100_000
-MODEL_RETENTION_HOURS = 168  # replaced materializations stay readable (time travel) a week
 log = logging.getLogger(__name__)
 _COUNT_COL = "__finlake_failing"
 
@@ -123,15 +123,15 @@ def _drop_if_repartitioned(target: Path, model: Model) -> None:
 
 
 def _vacuum_replaced(target: Path) -> None:
-    """Delete the files of materializations replaced more than a week ago: each one replaces
-    the whole table, and the lake's maintenance covers datasets, not models."""
+    """Delete the files of materializations replaced longer ago than the lake's retention
+    window: each one replaces the whole table, and the lake's maintenance covers datasets."""
     table = DeltaTable(str(target))
-    listed = table.vacuum(retention_hours=MODEL_RETENTION_HOURS, enforce_retention_duration=False)
-    if any((target / f).is_file() or Path(f).is_file() for f in listed):  # it commits twice
+    if vacuum_candidates(table, target, DEFAULT_RETENTION_HOURS):  # else it commits for nothing
         table.vacuum(
-            retention_hours=MODEL_RETENTION_HOURS,
+            retention_hours=DEFAULT_RETENTION_HOURS,
             dry_run=False,
             enforce_retention_duration=False,
+            full=True,
         )
 
 
