@@ -156,7 +156,7 @@ def bench_session(tickers: int = 500, history: int = 252) -> dict[str, float]:
     days = cal.sessions_back(END, history + 1)
     as_of = cal.session_close(END) + dt.timedelta(hours=2)
     with _sample_home(tuple(Security(n, n) for n in names)) as (settings, instance):
-        lake = Lake(settings.lake_dir)
+        lake = Lake.of_home(settings.home)
         provider = YahooProvider(SampleChartTransport(as_of), clock=lambda: as_of)
         with Timer() as setup:
             fetch_prices(
@@ -210,7 +210,8 @@ def bench_news(hours: int = 168) -> dict[str, float]:
         hourly_seconds, hourly_steps = _timed_run(
             job, instance, partition_key=last.strftime(HOUR_FORMAT)
         )
-        articles = Lake(settings.lake_dir).scan(NEWS_ARTICLES).select(pl.len()).collect().item()
+        articles = Lake.of_home(settings.home).scan(NEWS_ARTICLES).select(pl.len()).collect()
+        articles = articles.item()
     return {
         "hours": hours,
         "articles_stored": articles,
@@ -234,7 +235,7 @@ def bench_macro() -> dict[str, float]:
     monday = first + dt.timedelta(days=3)  # END is a Friday
     out: dict[str, float] = {}
     with _sample_home(DEFAULT_UNIVERSE) as (settings, instance):
-        lake = Lake(settings.lake_dir)
+        lake = Lake.of_home(settings.home)
         for label, clock in (("full_load", first), ("next_business_day", monday)):
             finlake = FinlakeResource(
                 home=str(settings.home), source="sample", sample_as_of=clock.isoformat()

@@ -4,6 +4,10 @@ DuckDB locks a database file per process, readers included, so finlake never wri
 file. A build writes a fresh file beside it and swaps it in with os.replace; a notebook holding
 the old file keeps reading its snapshot, new connections see the new one, and no reader can make
 a build fail or wait. Builds are serialized across processes by a file lock.
+
+A lake on S3 has no catalog file: DuckDB reads S3 here only through Arrow datasets registered on
+a connection, which a file cannot keep, so each connection builds its catalog in memory (the
+same views, macros and restrictions) over the tables' newest versions.
 """
 
 from __future__ import annotations
@@ -29,17 +33,11 @@ from finlake.catalog_sql import (
     table_macros,
 )
 from finlake.datasets import DATASETS, QUARANTINE, Dataset
-from finlake.lake import (
-    Lake,
-    VersionGoneError,
-    remove_dead_temps,
-    table_version,
-    temp_path,
-    version_at,
-)
+from finlake.lake import Lake, VersionGoneError, table_version, version_at
 from finlake.models.spec import ModelError, load_project, models_dir
 from finlake.models.views import create_views, model_dir, model_version
 from finlake.settings import require_home
+from finlake.storage import Store, remove_dead_temps, temp_path
 
 LOCK_TIMEOUT_S = 300
 ALIAS = "finlake"  # the catalog's name on a connection (attached to an in-memory database)
@@ -75,7 +73,7 @@ def pinned_files(ds: Dataset, lake: Lake, version: int | None) -> list[str]:
         files = lake.snapshot(ds, version)["file"].to_list()
     except DeltaError as exc:  # its commits were cleaned from the log
         raise VersionGoneError(f"{ds.layer}/{ds.name} version {version}: {exc}") from exc
-    gone = [f for f in files if not Path(f).exists()]
+    gone = [f for f in files if not lake.store.exists(f)]
     if gone:
         raise VersionGoneError(
             f"{ds.layer}/{ds.name} version {version}: {len(gone)} of its files were vacuumed "
@@ -84,21 +82,24 @@ def pinned_files(ds: Dataset, lake: Lake, version: int | None) -> list[str]:
     return files
 
 
-def dataset_view_sql(ds: Dataset, lake: Lake, version: int | None = -1) -> tuple[str, bool]:
+def dataset_view_sql(
+    con: duckdb.DuckDBPyConnection, ds: Dataset, lake: Lake, version: int | None = -1
+) -> tuple[str, bool]:
     """The SELECT behind a dataset's view on one version of its table (default: the newest),
-    and whether it reads files (False = empty typed)."""
+    and whether it reads files (False = empty typed). On S3 the files are registered on `con`
+    (see Store.duckdb_source)."""
     cols = [
         (name, "JSON" if ds is QUARANTINE and name == "row" else duckdb_type(dtype))
         for name, dtype in ds.schema.items()
     ]
     newest = version == -1  # the newest version's files, validated (and repaired)
-    files = [str(p) for p in lake.files(ds)] if newest else pinned_files(ds, lake, version)
+    files = lake.files(ds) if newest else pinned_files(ds, lake, version)
     if not files:
         nulls = ", ".join(f'CAST(NULL AS {t}) AS "{n}"' for n, t in cols)
         return f"SELECT {nulls} WHERE false", False
-    listed = ", ".join(sql_string(f) for f in files)
-    # union_by_name: a column added later reads as null in older files
-    source = f"read_parquet([{listed}], union_by_name = true)"
+    # by name: a column added later reads as null in older files
+    contract = pl.DataFrame(schema=ds.schema).to_arrow().schema
+    source = lake.store.duckdb_source(con, f"_lake_{ds.name}", files, contract)
     # a typed empty row joined by name: a column no file has yet (written before the column was
     # added) reads as null, and as its values once a later file has it, with no rebuild
     nulls = ", ".join(f'CAST(NULL AS {t}) AS "{n}"' for n, t in cols)
@@ -119,13 +120,13 @@ class AsOf:
     at: dt.datetime | None = None
     versions: Mapping[str, int] | int | None = None
 
-    def version(self, name: str, path: Path) -> int | None:
+    def version(self, name: str, store: Store, path: str) -> int | None:
         """The version of the table `name` at `path` to read (None: not committed then)."""
         if self.at is not None:
-            return version_at(path, self.at)
+            return version_at(store, path, self.at)
         if isinstance(self.versions, Mapping):
             return int(self.versions[name]) if name in self.versions else NEWEST
-        newest = table_version(path)
+        newest = table_version(store, path)
         return None if newest is None or self.versions is None else min(self.versions, newest)
 
 
@@ -135,7 +136,7 @@ def _version_sql(version: int | None) -> str:
 
 @dataclass
 class BuildReport:
-    path: Path
+    path: Path | None  # None: a lake on S3, whose catalog lives on each connection
     views: dict[str, bool]  # dataset view name -> reads files
     seconds: float
     # SQL model -> None when its view was created, else why not (a broken models directory is
@@ -148,8 +149,13 @@ class Catalog:
         """`models_dir`: the SQL models (None = $FINLAKE_MODELS_DIR or dbt_like_sql/)."""
         self.home = Path(home)
         self.path = self.home / "catalog" / "finlake.duckdb"
-        self.lake = Lake(self.home / "lake")
+        self.lake = Lake.of_home(self.home)
         self.models_dir = models_dir
+
+    @property
+    def persistent(self) -> bool:
+        """Whether the catalog is a file (a local lake) or built per connection (S3)."""
+        return self.lake.store.local
 
     @contextmanager
     def _lock(self) -> Iterator[None]:
@@ -158,8 +164,16 @@ class Catalog:
             yield
 
     def build(self) -> BuildReport:
-        """Rebuild every view into a new file and swap it in atomically."""
+        """Rebuild every view into a new file and swap it in atomically (on S3, build the
+        catalog in memory: every view is checked, no file is written)."""
         started = time.perf_counter()
+        if not self.persistent:
+            con = duckdb.connect()
+            try:
+                views, models = self._populate(con)
+            finally:
+                con.close()
+            return BuildReport(None, views, time.perf_counter() - started, models)
         with self._lock():
             remove_dead_temps(self.path.parent)  # a killed build's file
             tmp = temp_path(self.path)
@@ -183,8 +197,9 @@ class Catalog:
         """Create the catalog's views, macros, reference tables and model views on `con`:
         each dataset's and file model's view on its table's newest version, or on the version
         `as_of` picks."""
+        store = self.lake.store
         pinned = {
-            name: NEWEST if as_of is None else as_of.version(name, self.lake.dataset_dir(ds))
+            name: NEWEST if as_of is None else as_of.version(name, store, self.lake.dataset_dir(ds))
             for name, ds in DATASETS.items()
         }
         versions = {
@@ -193,7 +208,7 @@ class Catalog:
         }
         views: dict[str, bool] = {}
         for ds in DATASETS.values():
-            sql, reads = dataset_view_sql(ds, self.lake, pinned[ds.name])
+            sql, reads = dataset_view_sql(con, ds, self.lake, pinned[ds.name])
             con.execute(f'CREATE VIEW "{ds.name}" AS {sql}')
             views[ds.name] = reads
         for name, sql in derived_views().items():
@@ -230,6 +245,7 @@ class Catalog:
         whose inputs are missing is recorded (also in MODELS_TABLE, with the table version a
         file model's view reads so is_stale notices a new one), never a failed build."""
         root = self.models_dir if self.models_dir is not None else models_dir()
+        store = self.lake.store
         try:
             project = load_project(root)
         except ModelError as exc:
@@ -240,9 +256,9 @@ class Catalog:
                 for m in project.models.values()
                 if m.writes_files
                 and as_of is not None
-                and (v := as_of.version(m.name, model_dir(self.lake.root, m.name))) != NEWEST
+                and (v := as_of.version(m.name, store, model_dir(store, m.name))) != NEWEST
             }
-            created = create_views(con, project, self.lake.root, pinned)
+            created = create_views(con, project, store, pinned)
         if as_of is not None and isinstance(as_of.versions, Mapping):
             known = set(DATASETS) | set(project.models if project else ())
             if unknown := sorted(set(as_of.versions) - known):
@@ -252,7 +268,7 @@ class Catalog:
             "table_version BIGINT, created BOOLEAN, reason VARCHAR)"
         )
         for model in project.models.values() if project else ():
-            version = pinned.get(model.name, model_version(self.lake.root, model))
+            version = pinned.get(model.name, model_version(store, model))
             reason = created[model.name]
             con.execute(
                 f"INSERT INTO {MODELS_TABLE} VALUES (?, ?, ?, ?, ?)",
@@ -305,7 +321,8 @@ class Catalog:
         if any(pinned[name] != self.lake.version(ds) for name, ds in DATASETS.items()):
             return True  # a table committed since: its views read a pinned file list
         return any(
-            version != table_version(model_dir(self.lake.root, name)) for name, version in models
+            version != table_version(self.lake.store, model_dir(self.lake.store, name))
+            for name, version in models
         )
 
     def connect_as_of(
@@ -346,6 +363,15 @@ class Catalog:
         Timestamps come back in UTC whatever the machine's zone. Raises HomeNotFoundError for
         a directory that is not a finlake home: reading never creates one."""
         require_home(self.home)
+        if not self.persistent:
+            con = duckdb.connect()
+            try:
+                self._populate(con)
+                self._restrict(con, writable)
+            except BaseException:
+                con.close()
+                raise
+            return con
         con = self._attach()
         if con is None or self._stale(con):
             if con is not None:
@@ -360,7 +386,8 @@ class Catalog:
     def _restrict(self, con: duckdb.DuckDBPyConnection, writable: Sequence[Path] = ()) -> None:
         """Lock the connection to reading the lake (and writing `writable`), in UTC."""
         con.execute("SET TimeZone = 'UTC'")
-        con.execute(f"SET allowed_directories = [{sql_string(f'{self.lake.root}/')}]")
+        lake = [sql_string(f"{self.lake.root}/")] if self.persistent else []  # S3: no file
+        con.execute(f"SET allowed_directories = [{', '.join(lake)}]")
         if writable:
             con.execute(f"SET allowed_paths = [{', '.join(sql_string(str(p)) for p in writable)}]")
         con.execute("SET enable_external_access = false")

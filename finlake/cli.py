@@ -291,7 +291,7 @@ def history(dataset: str, home: Path | None, limit: int) -> None:
         root = require_home(_root(home))
     except HomeNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
-    commits = Lake(root / "lake").history(DATASETS[dataset]).head(limit)
+    commits = Lake.of_home(root).history(DATASETS[dataset]).head(limit)
     with pl.Config(tbl_rows=limit, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=36):
         click.echo(commits)
 
@@ -310,7 +310,7 @@ def migrate(home: Path | None) -> None:
         root = require_home(_root(home))
     except HomeNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
-    lake, converted = Lake(root / "lake"), 0
+    lake, converted = Lake.of_home(root), 0
     for ds in DATASETS.values():
         if rows := lake.migrate(ds):
             converted += 1
@@ -379,7 +379,7 @@ def retention(apply_: bool, keep: tuple[str, ...], home: Path | None) -> None:
     root = _root(home)
     try:
         plan = apply_retention(
-            Lake(root / "lake"), policy, dt.datetime.now(dt.UTC), dry_run=not apply_
+            Lake.of_home(root), policy, dt.datetime.now(dt.UTC), dry_run=not apply_
         )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
@@ -418,7 +418,7 @@ def maintain(dry_run: bool, retention_hours: int, home: Path | None) -> None:
         root = require_home(_root(home))
     except HomeNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
-    report = run_maintenance(Lake(root / "lake"), dry_run=dry_run, retention_hours=retention_hours)
+    report = run_maintenance(Lake.of_home(root), dry_run=dry_run, retention_hours=retention_hours)
     click.echo(render(report))
 
 

@@ -146,7 +146,7 @@ def run_demo(
         raise ValueError("the demo builds sample data only; FINLAKE_SOURCE=live is set")
     settings = Settings.from_env(home=home, source="sample")
     settings.ensure_home()
-    lake = Lake(settings.lake_dir)
+    lake = Lake.of_home(settings.home)
     for ds in DATASETS.values():  # a demo home of the earlier layout: converted, as `migrate`
         if rows := lake.migrate(ds):
             echo(f"  converted {ds.layer}/{ds.name} ({rows} rows) to a Delta table")
@@ -259,7 +259,7 @@ def _table(df: pl.DataFrame) -> str:
 
 
 def _summarize(result: DemoResult, settings: Settings, echo: Callable[[str], None]) -> None:
-    lake = Lake(settings.lake_dir)
+    lake = Lake.of_home(settings.home)
     con = Catalog(settings.home).connect()
     try:
         rows = []

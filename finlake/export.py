@@ -18,8 +18,8 @@ from sqlglot.tokens import TokenType
 
 from finlake.catalog import Catalog
 from finlake.catalog_sql import sql_identifier, sql_string
-from finlake.lake import temp_path
 from finlake.settings import home_path
+from finlake.storage import temp_path
 
 # --format -> DuckDB COPY options (json: one object per line)
 FORMATS: dict[str, str] = {

@@ -1,6 +1,7 @@
 """The lake: the system of record, one Delta Lake table per dataset.
 
-Layout under `<home>/lake`:
+Layout under the lake's root (`<home>/lake`, or FINLAKE_LAKE_URI: another local directory or
+s3://bucket/prefix, see finlake.storage):
     <layer>/<dataset>/                              a Delta table (deltalake / delta-rs)
         _delta_log/00000000000000000000.json        its commits, one per write
         month=2026-11/part-*.parquet                 data files, partitioned by month
@@ -23,7 +24,8 @@ writers, which saves the redone work but is not what makes them correct.
 What goes wrong is contained: a data file that is not readable Parquet is moved to
 quality/corrupt_files/ (named in a warning) and dropped from its table by a repair commit, so
 the lake goes on from the good files; a killed writer leaves at most data files no commit
-names; a stored row is replaced only by a valid row of its key (see `guard`).
+names; a stored row is replaced only by a valid row of its key (see `guard`). On S3, where an
+object is written whole or not at all, files are not checked before they are read.
 """
 
 from __future__ import annotations
@@ -31,10 +33,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import random
 import re
-import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -46,12 +46,13 @@ from typing import TypeVar
 from urllib.parse import unquote
 
 import polars as pl
-import psutil
 from deltalake import CommitProperties, DeltaTable
 from deltalake.exceptions import CommitFailedError, DeltaError
 from filelock import FileLock
 
 from finlake.datasets import QUARANTINE, Dataset
+from finlake.settings import lake_location
+from finlake.storage import Store, remove_dead_temps
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -63,6 +64,7 @@ DERIVED_STATE = "_state.parquet"
 APPLIED_BATCHES = "_applied_bronze.parquet"
 PARTITION_VALUE = re.compile(r"^[0-9A-Za-z_][0-9A-Za-z_.:\-]*$")
 DATA_FILE = "data.parquet"
+_BRONZE_BATCH = re.compile(r"date=[^/]+/[^/]+\.parquet")
 LOCK_TIMEOUT_S = 600
 COMMIT_ATTEMPTS = 10  # a write redone this often on newer versions has lost to busier writers
 WRITE_THREADS = 4
@@ -198,104 +200,63 @@ def check_partition_value(value: str) -> str:
     return value
 
 
-def temp_path(target: Path) -> Path:
-    """Where a write of `target` stages its bytes: beside it, hidden, named by the writing
-    process so that a later run can tell a dead writer's leftover from a live one's."""
-    return target.parent / f".{target.name}.{os.getpid()}-{uuid.uuid4().hex}.tmp"
-
-
-def _atomic_write(df: pl.DataFrame, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_dead_temps(target.parent)  # what a writer killed here before left
-    tmp = temp_path(target)
-    try:
-        df.write_parquet(tmp, compression="zstd", statistics=True)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-_TEMP_PID = re.compile(r"^\..+\.(\d+)-[0-9a-f]{32}\.tmp(\.wal)?$")  # DuckDB adds .wal
-LEGACY_TEMP_AGE_S = 3600  # a temp file without a writer pid: removed once this old
-
-
-def _process_alive(pid: int) -> bool:
-    """Alive and not a zombie: a killed writer stays a zombie until its parent reaps it."""
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
-    except psutil.AccessDenied:  # it exists, under another user
-        return True
-
-
-def _writer_gone(path: Path) -> bool:
-    match = _TEMP_PID.match(path.name)
-    if match:
-        return not _process_alive(int(match.group(1)))
-    if not path.name.endswith((".tmp", ".tmp.wal")):
-        return False
-    try:  # written before temp names carried the pid
-        return time.time() - path.stat().st_mtime > LEGACY_TEMP_AGE_S
-    except OSError:
-        return False
-
-
-def remove_dead_temps(directory: Path) -> list[Path]:
-    """Delete the half-written temp files (and staging directories) under `directory` whose
-    writer process is gone: what a killed run leaves behind. Returns what was removed."""
-    removed = []
-    if not directory.is_dir():
-        return removed
-    for path in directory.rglob(".*.tmp*"):
-        if not _writer_gone(path):
-            continue
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
-        removed.append(path)
-    if removed:
-        log.warning("removed %d temp files of killed writers under %s", len(removed), directory)
-    return removed
-
-
 _VALID: set[tuple[str, int, int]] = set()  # (path, size, mtime) of files known to be Parquet
 
 
-def is_parquet(path: Path) -> bool:
-    """Whether `path` is a readable Parquet file: magic bytes at both ends and a footer that
-    parses. Checked once per version of a file in a process."""
+def is_parquet(store: Store, uri: str) -> bool:
+    """Whether the file at `uri` is readable Parquet: magic bytes at both ends and a footer
+    that parses. Checked once per version of a file in a process."""
     try:
-        stat = path.stat()
+        found = store.info(uri)
     except OSError:
         return False
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if found is None:
+        return False
+    key = (uri, *found)
     if key in _VALID:
         return True
-    if stat.st_size < 12:
+    if found[0] < 12:
         return False
     try:
-        with path.open("rb") as f:
-            head = f.read(4)
-            f.seek(-4, os.SEEK_END)
-            tail = f.read(4)
+        head, tail = store.read_tail(uri, 4, 4)
         if head != b"PAR1" or tail != b"PAR1":
             return False
-        pl.read_parquet_schema(path)
-    except Exception:  # polars names no single error type for a broken footer
+        store.parquet_schema(uri)
+    except Exception:  # pyarrow names no single error type for a broken footer
         return False
     _VALID.add(key)
     return True
 
 
 class Lake:
-    def __init__(self, root: Path, run_id: str = "", *, locks: bool = True) -> None:
-        """`run_id`: the Dagster run writing, recorded in each commit (`history`). `locks`:
-        serialize writers of a dataset with a file lock (False: only the commit protocol)."""
-        self.root = Path(root)
+    def __init__(
+        self,
+        root: str | Path | Store,
+        run_id: str = "",
+        *,
+        locks: bool = True,
+        lock_dir: Path | None = None,
+    ) -> None:
+        """`root`: a local directory or s3://bucket/prefix (credentials from the AWS
+        variables). `run_id`: the Dagster run writing, recorded in each commit (`history`).
+        `locks`: serialize writers of a dataset with a file lock in `lock_dir` (default
+        `<lake>/.locks` on disk; on S3 none unless given), False: only the commit protocol."""
+        self.store = root if isinstance(root, Store) else Store.at(root)
+        self.root = self.store.root
         self.run_id = run_id
         self.locks = locks
+        self.lock_dir = lock_dir or (Path(self.root) / ".locks" if self.store.local else None)
+
+    @classmethod
+    def of_home(cls, home: Path, run_id: str = "") -> Lake:
+        """The lake of a finlake home (see finlake.settings.lake_location). On S3 the home
+        keeps the locks by which writers on this machine take turns."""
+        store = Store.at(lake_location(Path(home)))
+        locks = None if store.local else Path(home) / "locks"
+        return cls(store, run_id=run_id, lock_dir=locks)
+
+    def _is_table(self, uri: str) -> bool:
+        return DeltaTable.is_deltatable(uri, storage_options=self.store.storage_options)
 
     def _commit_properties(self, write: str) -> CommitProperties:
         """What `history` shows of a commit besides Delta's own operation and metrics."""
@@ -307,21 +268,21 @@ class Lake:
         """The dataset's commits, newest first: version, time, run, Delta's operation, what
         finlake wrote (create, merge, prune, quarantine, replace, migrate, repair), rows and
         files."""
-        if not DeltaTable.is_deltatable(str(self.dataset_dir(ds))):
+        if not self._is_table(self.dataset_dir(ds)):
             self._refuse_legacy(ds)
-        return table_history(self.dataset_dir(ds))
+        return table_history(self.store, self.dataset_dir(ds))
 
     # ----------------------------------------------------------------- paths and reads
-    def dataset_dir(self, ds: Dataset) -> Path:
-        return self.root / ds.layer / ds.name
+    def dataset_dir(self, ds: Dataset) -> str:
+        return self.store.join(ds.layer, ds.name)
 
     def table(self, ds: Dataset, version: int | None = None) -> DeltaTable | None:
         """The dataset's Delta table at `version` (default: its newest); None before its
         first commit. A dataset still in the old one-file-per-partition layout is an error
         naming the command that converts it, never an empty table."""
-        uri = str(self.dataset_dir(ds))
-        if DeltaTable.is_deltatable(uri):
-            return DeltaTable(uri, version=version)
+        uri = self.dataset_dir(ds)
+        if self._is_table(uri):
+            return DeltaTable(uri, version=version, storage_options=self.store.storage_options)
         self._refuse_legacy(ds)
         return None
 
@@ -329,20 +290,26 @@ class Lake:
         if self.legacy_files(ds):
             raise LegacyLayoutError(
                 f"{self.dataset_dir(ds)} is in finlake's old one-file-per-partition layout: "
-                f"convert the home with `finlake migrate --home {self.root.parent}`"
+                f"convert the home with `finlake migrate` (--home: the home of {self.root})"
             )
 
-    def legacy_files(self, ds: Dataset) -> list[Path]:
+    def legacy_files(self, ds: Dataset) -> list[str]:
         """Data files of the layout before Delta tables (<key>=<value>/data.parquet)."""
         depth = 2 if ds is QUARANTINE else 1 if ds.partition_by else 0
-        return sorted(self.dataset_dir(ds).glob("/".join(["*=*"] * depth + [DATA_FILE])))
+        layout = re.compile("".join([r"[^/]+=[^/]+/"] * depth) + re.escape(DATA_FILE))
+        root = self.dataset_dir(ds)
+        return [
+            f
+            for f in self.store.list(root, "/" + DATA_FILE)
+            if layout.fullmatch(f.removeprefix(root + "/"))
+        ]
 
     def migrate(self, ds: Dataset) -> int:
         """Convert a dataset of the old layout into its Delta table in one commit, then remove
         the old files (its bookkeeping files stay). Returns the rows converted."""
         with self.locked(ds):
             old = self.legacy_files(ds)
-            if not old or DeltaTable.is_deltatable(str(self.dataset_dir(ds))):
+            if not old or self._is_table(self.dataset_dir(ds)):
                 return 0
             good = [p for p in old if self._readable(p)]  # a damaged one is set aside, named
             rows = pl.concat([self.read_file(ds, p) for p in good]) if good else ds.empty()
@@ -350,29 +317,24 @@ class Lake:
                 ds, lambda read: self._commit(ds, {"": rows}, read, "true", write="migrate")
             )
             for path in old:
-                path.unlink(missing_ok=True)
-                _remove_empty_dir(path.parent)
-                _remove_empty_dir(path.parent.parent)
+                self.store.delete(path)
             return rows.height
 
     def version(self, ds: Dataset) -> int | None:
         """The newest committed version of the dataset's table (None: no commit yet)."""
-        return table_version(self.dataset_dir(ds))
+        return table_version(self.store, self.dataset_dir(ds))
 
     def version_at(self, ds: Dataset, when: dt.datetime) -> int | None:
         """The dataset's newest version committed at or before `when` (None: none was)."""
-        return version_at(self.dataset_dir(ds), when)
+        return version_at(self.store, self.dataset_dir(ds), when)
 
     def _commit_stamp(self, ds: Dataset, version: int | None) -> int:
         """When the version's commit file was written: a table removed and written again
         reuses version numbers, never this stamp."""
         if version is None:
             return 0
-        log_file = self.dataset_dir(ds) / "_delta_log" / f"{version:020d}.json"
-        try:
-            return log_file.stat().st_mtime_ns
-        except FileNotFoundError:
-            return 0
+        found = self.store.info(f"{self.dataset_dir(ds)}/_delta_log/{version:020d}.json")
+        return 0 if found is None else found[1]
 
     def snapshot(self, ds: Dataset, version: int | None = -1) -> pl.DataFrame:
         """The data files of one version of the dataset (default: the newest; None: before
@@ -382,7 +344,7 @@ class Lake:
         loaded from the log once per process."""
         if version == -1:
             version = self.version(ds)
-        key = (str(self.dataset_dir(ds)), version, self._commit_stamp(ds, version))
+        key = (self.dataset_dir(ds), version, self._commit_stamp(ds, version))
         if version is not None and (cached := _SNAPSHOTS.get(key)) is not None:
             return cached
         if version is None:
@@ -399,7 +361,7 @@ class Lake:
             if actions.is_empty()
             else actions.select(
                 pl.col("path")
-                .map_elements(lambda p: str(root / unquote(p)), pl.String)
+                .map_elements(lambda p: f"{root}/{unquote(p)}", pl.String)
                 .alias("file"),
                 *[pl.col(f"partition.{k}").cast(pl.String).alias(v) for k, v in keys.items()],
             ).sort("file")
@@ -410,47 +372,48 @@ class Lake:
                 _SNAPSHOTS.pop(next(iter(_SNAPSHOTS)))
         return files
 
-    def files(self, ds: Dataset) -> list[Path]:
+    def files(self, ds: Dataset) -> list[str]:
         """The data files of the dataset's newest version. One that is not readable Parquet
         (truncated, overwritten by something else) is moved to the corrupt-file area with a
         warning naming it and dropped from the table, so every later read and write goes on
         from the files that are good."""
-        return [p for p in (Path(f) for f in self.snapshot(ds)["file"]) if self._valid(ds, p)]
+        return [f for f in self.snapshot(ds)["file"] if self._valid(ds, f)]
 
-    def _valid(self, ds: Dataset, path: Path) -> bool:
+    def _valid(self, ds: Dataset, path: str) -> bool:
         if self._readable(path):
             return True
         if (table := self.table(ds)) is not None:
             table.repair(commit_properties=self._commit_properties("repair"))  # drops the file
         return False
 
-    def _readable(self, path: Path) -> bool:
-        if is_parquet(path):
-            return True
-        if path.exists():
+    def _readable(self, path: str) -> bool:
+        if not self.store.local or is_parquet(self.store, path):
+            return True  # an S3 object is whole: checking each one would cost requests
+        if self.store.exists(path):
             self.set_aside(path, "not a readable Parquet file")
         else:
             log.warning("%s: missing; its rows are gone until rebuilt from bronze", path)
         return False
 
-    def set_aside(self, path: Path, why: str) -> Path:
+    def set_aside(self, path: str, why: str) -> str:
         """Move a damaged lake file to <lake>/quality/corrupt_files/ (its path kept) so that it
         stops every read failing, and say so."""
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-        target = self.root / CORRUPT_DIR / f"{path.relative_to(self.root)}.{stamp}"
-        target.parent.mkdir(parents=True, exist_ok=True)
+        relative = self.store.relative(str(path))
+        target = self.store.join(CORRUPT_DIR, f"{relative}.{stamp}")
+        size = (self.store.info(str(path)) or (0, 0))[0]
         with suppress(FileNotFoundError):  # another process set it aside first
-            os.replace(path, target)
-            parts = path.relative_to(self.root).parts
+            self.store.move(str(path), target)
+            parts = relative.split("/")
             if len(parts) > 2 and parts[0] != "bronze":
                 for name in (DERIVED_STATE, APPLIED_BATCHES):
-                    (self.root / parts[0] / parts[1] / name).unlink(missing_ok=True)
+                    self.store.delete(self.store.join(parts[0], parts[1], name))
             log.warning(
                 "%s: %s (%d bytes); moved to %s. Its rows are missing until the partition is "
                 "rebuilt (silver rebuilds from bronze).",
                 path,
                 why,
-                target.stat().st_size,
+                size,
                 target,
             )
         return target
@@ -462,8 +425,7 @@ class Lake:
         """Partition values the newest version holds, sorted."""
         if ds.partition_by is None:
             raise ValueError(f"{ds.name} is not partitioned")
-        files = {str(p) for p in self.files(ds)}
-        snap = self.snapshot(ds).filter(pl.col("file").is_in(files))
+        snap = self.snapshot(ds).filter(pl.col("file").is_in(self.files(ds)))
         return sorted(set(snap[ds.partition_by].to_list()))
 
     def scan(self, ds: Dataset, partitions: Iterable[str] | None = None) -> pl.LazyFrame:
@@ -473,38 +435,49 @@ class Lake:
         snap = self.snapshot(ds)
         if partitions is not None and ds.partition_by is not None:
             snap = snap.filter(pl.col(ds.partition_by).is_in(sorted(set(partitions))))
-        files = [str(p) for p in (Path(f) for f in snap["file"]) if self._valid(ds, p)]
+        files = [f for f in snap["file"] if self._valid(ds, f)]
         if not files:
             return ds.empty().lazy()
+        return self._scan_files(ds, files)
+
+    def _scan_files(self, ds: Dataset, files: list[str] | str) -> pl.LazyFrame:
         return pl.scan_parquet(
-            files, schema=ds.schema, missing_columns="insert", hive_partitioning=False
+            files,
+            schema=ds.schema,
+            missing_columns="insert",
+            hive_partitioning=False,
+            storage_options=self.store.storage_options,
         )
 
-    def read_file(self, ds: Dataset, path: Path) -> pl.DataFrame:
+    def read_file(self, ds: Dataset, path: str) -> pl.DataFrame:
         """One data file of `ds`, typed by the contract (columns added later read as null)."""
-        return pl.scan_parquet(
-            path, schema=ds.schema, missing_columns="insert", hive_partitioning=False
-        ).collect()
+        return self._scan_files(ds, path).collect()
 
     @contextmanager
     def locked(self, ds: Dataset) -> Iterator[None]:
         """Serialize read-modify-write updates of one dataset across processes. The first
         thing a writer does under the lock is to remove what a killed writer left."""
-        if not self.locks:
-            remove_dead_temps(self.dataset_dir(ds))
+        with self.file_lock(f"{ds.layer}.{ds.name}"):
+            if self.store.local:
+                remove_dead_temps(Path(self.dataset_dir(ds)))
+            yield
+
+    @contextmanager
+    def file_lock(self, name: str) -> Iterator[None]:
+        """Writers of `name` take turns on this machine (no lock: `locks` off, or none given
+        for a lake on S3, where the commit protocol alone keeps writers correct)."""
+        if not self.locks or self.lock_dir is None:
             yield
             return
-        lock_path = self.root / ".locks" / f"{ds.layer}.{ds.name}.lock"
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(lock_path, timeout=LOCK_TIMEOUT_S):
-            remove_dead_temps(self.dataset_dir(ds))
+        self.lock_dir.mkdir(parents=True, exist_ok=True)
+        with FileLock(self.lock_dir / f"{name}.lock", timeout=LOCK_TIMEOUT_S):
             yield
 
     def committed(self, ds: Dataset, write: Callable[[int | None], _T]) -> _T:
         """Run `write(version)` (read that version, commit against it) until its commit lands:
         when another writer committed a conflicting change after `version`, the commit is
         refused and the write is redone on the newer version."""
-        uri = str(self.dataset_dir(ds))
+        uri = self.dataset_dir(ds)
         for attempt in range(1, COMMIT_ATTEMPTS + 1):
             read = self.version(ds)
             try:
@@ -513,7 +486,7 @@ class Lake:
                 continue
             except DeltaError as exc:
                 lost = isinstance(exc, CommitFailedError) or (
-                    read is None and DeltaTable.is_deltatable(uri)  # created meanwhile
+                    read is None and self._is_table(uri)  # created meanwhile
                 )
                 if not lost:
                     raise
@@ -584,9 +557,7 @@ class Lake:
         the partition source column."""
         check_partition_value(value)
         files = [
-            p
-            for p in (Path(f) for f in stored.filter(pl.col(ds.partition_by) == value)["file"])
-            if self._valid(ds, p)
+            f for f in stored.filter(pl.col(ds.partition_by) == value)["file"] if self._valid(ds, f)
         ]
         if not files:
             rows = None if new.is_empty() else new  # already conformed and sorted
@@ -639,26 +610,29 @@ class Lake:
             values = ", ".join(_sql_literal(check_partition_value(v)) for v in sorted(parts))
             where = f"{keys[0]} IN ({values})"
         frames = [f for f in parts.values() if not f.is_empty()]
-        uri = str(self.dataset_dir(ds))
-        target = None if read is None else DeltaTable(uri, version=read)
+        uri = self.dataset_dir(ds)
+        options = self.store.storage_options
+        target = None if read is None else DeltaTable(uri, version=read, storage_options=options)
         if not frames:
             if target is not None:
                 target.delete(where, commit_properties=self._commit_properties(write))
             return
         data = _with_partition_columns(ds, pl.concat([ds.conform(f) for f in frames]))
-        options: dict = {"commit_properties": self._commit_properties(write)}
+        write_options: dict = {"commit_properties": self._commit_properties(write)}
         if keys:
-            options["partition_by"] = keys
+            write_options["partition_by"] = keys
         if target is None:
             # The table is created empty and the write redone on that version: a plain first
             # write would be rebased onto a table another writer created meanwhile, as an
             # append of the same keys, where a write on a version is refused as a conflict.
-            options["commit_properties"] = self._commit_properties("create")
-            data.clear().write_delta(uri, mode="ignore", delta_write_options=options)
+            write_options["commit_properties"] = self._commit_properties("create")
+            data.clear().write_delta(
+                uri, mode="ignore", storage_options=options, delta_write_options=write_options
+            )
             raise _TableCreated(uri)
-        options["schema_mode"] = "merge"  # a column the contract added since
-        options["predicate"] = where
-        data.write_delta(target, mode="overwrite", delta_write_options=options)
+        write_options["schema_mode"] = "merge"  # a column the contract added since
+        write_options["predicate"] = where
+        data.write_delta(target, mode="overwrite", delta_write_options=write_options)
 
     def guard(self, ds: Dataset, valid: pl.DataFrame, rejected: pl.DataFrame) -> Guard:
         """Find the stored rows that the rejects of `ds` would replace although no valid row
@@ -714,14 +688,14 @@ class Lake:
         def write(read: int | None) -> list[dict]:
             out = []
             snap = self.snapshot(ds, read)
-            valid = [f for f in snap["file"] if self._valid(ds, Path(f))]
+            valid = [f for f in snap["file"] if self._valid(ds, f)]
             groups = snap.filter(pl.col("file").is_in(valid)).group_by(
                 key or pl.lit("").alias("__all"), maintain_order=True
             )
             parts: dict[str, pl.DataFrame] = {}
             for (value,), group in groups:
                 kept, removed = [], False
-                for path in (Path(f) for f in group["file"]):
+                for path in group["file"]:
                     df = self.read_file(ds, path)
                     old = df.filter(pl.col(column) < cutoff)
                     kept.append(df.filter(~(pl.col(column) < cutoff)))
@@ -730,7 +704,7 @@ class Lake:
                     removed = True
                     out.append(
                         {
-                            "file": str(path.relative_to(self.root)),
+                            "file": self.store.relative(path),
                             "rows_removed": old.height,
                             "rows_kept": kept[-1].height,
                             "oldest_removed": str(old.get_column(column).min()),
@@ -750,38 +724,46 @@ class Lake:
     def prune_bronze(self, source: str, cutoff: dt.date, *, dry_run: bool) -> pl.DataFrame:
         """Remove bronze batches of partitions (dated date=YYYY-MM-DD...) before `cutoff`."""
         out = []
-        for part in sorted(self.bronze_dir(source).glob("date=*")):
-            day = dt.date.fromisoformat(part.name.removeprefix("date=")[:10])
-            if day >= cutoff:
+        for path in self._bronze_files(source):
+            part = path.split("/")[-2].removeprefix("date=")
+            if dt.date.fromisoformat(part[:10]) >= cutoff:
                 continue
-            for path in sorted(part.glob("*.parquet")):
-                rows = pl.scan_parquet(path).select(pl.len()).collect().item()
-                out.append(
-                    {
-                        "file": str(path.relative_to(self.root)),
-                        "rows_removed": rows,
-                        "rows_kept": 0,
-                        "oldest_removed": part.name.removeprefix("date="),
-                        "newest_removed": part.name.removeprefix("date="),
-                    }
-                )
-                if not dry_run:
-                    path.unlink()
+            rows = pl.scan_parquet(path, storage_options=self.store.storage_options)
+            out.append(
+                {
+                    "file": self.store.relative(path),
+                    "rows_removed": rows.select(pl.len()).collect().item(),
+                    "rows_kept": 0,
+                    "oldest_removed": part,
+                    "newest_removed": part,
+                }
+            )
             if not dry_run:
-                _remove_empty_dir(part)
+                self.store.delete(path)
         return pl.DataFrame(out, schema=PRUNE_SCHEMA, orient="row")
 
     def read_sidecar(self, ds: Dataset, name: str) -> pl.DataFrame | None:
         """A bookkeeping file kept beside a dataset's partitions (not part of its rows)."""
-        path = self.dataset_dir(ds) / check_partition_value(name)
-        return pl.read_parquet(path) if path.exists() and self._readable(path) else None
+        path = f"{self.dataset_dir(ds)}/{check_partition_value(name)}"
+        if not self.store.exists(path) or not self._readable(path):
+            return None
+        return pl.read_parquet(path, storage_options=self.store.storage_options)
 
     def write_sidecar(self, ds: Dataset, name: str, df: pl.DataFrame) -> None:
-        _atomic_write(df, self.dataset_dir(ds) / check_partition_value(name))
+        self.store.write_parquet(f"{self.dataset_dir(ds)}/{check_partition_value(name)}", df)
 
     # ----------------------------------------------------------------- bronze
-    def bronze_dir(self, source: str) -> Path:
-        return self.root / "bronze" / check_partition_value(source)
+    def bronze_dir(self, source: str) -> str:
+        return self.store.join("bronze", check_partition_value(source))
+
+    def _bronze_files(self, source: str) -> list[str]:
+        """The batches of a source: bronze/<source>/date=<partition>/<name>.parquet."""
+        root = self.bronze_dir(source)
+        return [
+            f
+            for f in self.store.list(root, ".parquet")
+            if _BRONZE_BATCH.fullmatch(f.removeprefix(root + "/"))
+        ]
 
     def write_bronze(
         self,
@@ -789,30 +771,32 @@ class Lake:
         partition: str,
         batch: pl.DataFrame,
         schema: dict[str, pl.DataType] = BRONZE_SCHEMA,
-    ) -> Path:
+    ) -> str:
         """Store a batch of raw payloads as received; bronze files are never rewritten."""
         batch = batch.select([pl.col(c).cast(t) for c, t in schema.items()])
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
         path = (
-            self.bronze_dir(source)
-            / f"date={check_partition_value(partition)}"
-            / f"{stamp}-{uuid.uuid4().hex[:12]}.parquet"
+            f"{self.bronze_dir(source)}/date={check_partition_value(partition)}"
+            f"/{stamp}-{uuid.uuid4().hex[:12]}.parquet"
         )
-        _atomic_write(batch, path)
+        self.store.write_parquet(path, batch)
         return path
 
     def bronze_index(
         self, source: str, schema: dict[str, pl.DataType] = BRONZE_SCHEMA
     ) -> pl.DataFrame:
         """Every stored payload without its body, with the file it lives in."""
-        files = [
-            p for p in sorted(self.bronze_dir(source).glob("date=*/*.parquet")) if self._readable(p)
-        ]
+        files = [p for p in self._bronze_files(source) if self._readable(p)]
         cols = [c for c in schema if c != "body"]
         if not files:
             return pl.DataFrame(schema={**{c: schema[c] for c in cols}, "file": pl.String})
         return (
-            pl.scan_parquet(files, hive_partitioning=False, include_file_paths="file")
+            pl.scan_parquet(
+                files,
+                hive_partitioning=False,
+                include_file_paths="file",
+                storage_options=self.store.storage_options,
+            )
             .select([*cols, "file"])
             .collect()
         )
@@ -825,24 +809,26 @@ class Lake:
             return pl.DataFrame(schema={**schema, "file": pl.String})
         wanted = index_rows.select("file", key, "sha256")
         frames = [
-            pl.read_parquet(file).with_columns(pl.lit(file).alias("file"))
+            pl.read_parquet(file, storage_options=self.store.storage_options).with_columns(
+                pl.lit(file).alias("file")
+            )
             for file in wanted.get_column("file").unique().to_list()
         ]
         return pl.concat(frames).join(wanted, on=["file", key, "sha256"], how="semi")
 
-    def archive_path(self, source: str, *parts: str) -> Path:
+    def archive_path(self, source: str, *parts: str) -> str:
         """A raw immutable document kept as a plain file (e.g. an EDGAR archive document)."""
-        return self.bronze_dir(source).joinpath(*(check_partition_value(p) for p in parts))
+        return "/".join([self.bronze_dir(source), *(check_partition_value(p) for p in parts)])
 
-    def write_archive(self, path: Path, body: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        remove_dead_temps(path.parent)
-        tmp = temp_path(path)
+    def read_archive(self, path: str) -> bytes | None:
+        """An archive document's bytes; None when it is not stored."""
         try:
-            tmp.write_bytes(body)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+            return self.store.read_bytes(path)
+        except FileNotFoundError:
+            return None
+
+    def write_archive(self, path: str, body: bytes) -> None:
+        self.store.write_bytes(path, body)
 
     # ----------------------------------------------------------------- quarantine
     def write_table(self, ds: Dataset, df: pl.DataFrame) -> None:
@@ -873,7 +859,7 @@ class Lake:
             parts: dict[str, pl.DataFrame] = {}
             for part in sorted(touched):
                 new = new_parts.get((part,), rows.clear())
-                files = [Path(f) for f in snap.filter(pl.col("partition") == part)["file"]]
+                files = snap.filter(pl.col("partition") == part)["file"].to_list()
                 files = [f for f in files if self._valid(QUARANTINE, f)]
                 if files:
                     mine = scope.filter(pl.col("partition") == part)
@@ -907,18 +893,20 @@ class Lake:
         self.write_quarantine(dataset, stamp_run(rejects, run_id), scope)
 
 
-def table_version(path: Path) -> int | None:
+def table_version(store: Store, path: str) -> int | None:
     """The newest committed version of the Delta table at `path` (None: no commit yet), read
     from the names of its log's commit files, so asking costs a directory listing."""
-    log_dir = path / "_delta_log"
-    commits = [int(p.stem) for p in log_dir.glob("*.json") if p.stem.isdigit()]
+    names = (f.rsplit("/", 1)[-1] for f in store.list(f"{path}/_delta_log", ".json"))
+    commits = [int(n.removesuffix(".json")) for n in names if n.removesuffix(".json").isdigit()]
     return max(commits) if commits else None
 
 
-def table_history(path: Path) -> pl.DataFrame:
+def table_history(store: Store, path: str) -> pl.DataFrame:
     """The commits of the Delta table at `path` that its log still has, newest first
     (HISTORY_SCHEMA; empty before its first commit)."""
-    commits = DeltaTable(str(path)).history() if DeltaTable.is_deltatable(str(path)) else []
+    options = store.storage_options
+    exists = DeltaTable.is_deltatable(path, storage_options=options)
+    commits = DeltaTable(path, storage_options=options).history() if exists else []
 
     def metric(commit: dict, name: str) -> int | None:
         return (commit.get("operationMetrics") or {}).get(name)
@@ -943,10 +931,10 @@ def table_history(path: Path) -> pl.DataFrame:
     )
 
 
-def version_at(path: Path, when: dt.datetime) -> int | None:
+def version_at(store: Store, path: str, when: dt.datetime) -> int | None:
     """The newest version of the Delta table at `path` committed at or before `when` (None:
     none was), by the commit times `history` shows."""
-    times = table_history(path).select("version", "time")
+    times = table_history(store, path).select("version", "time")
     before = times.filter(pl.col("time") <= when)
     if not before.is_empty():
         return before.get_column("version").max()
@@ -990,8 +978,3 @@ def _parallel(fn, jobs: list) -> list:
         return [fn(job) for job in jobs]
     with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
         return list(pool.map(fn, jobs))
-
-
-def _remove_empty_dir(path: Path) -> None:
-    with suppress(OSError):
-        path.rmdir()

@@ -26,7 +26,6 @@ import time
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import unquote
 
 import polars as pl
@@ -34,6 +33,7 @@ from deltalake import DeltaTable, WriterProperties
 
 from finlake.datasets import DATASETS, Dataset
 from finlake.lake import Lake
+from finlake.storage import Store
 
 log = logging.getLogger(__name__)
 
@@ -108,18 +108,22 @@ def _layout(table: DeltaTable) -> _Layout:
     )
 
 
-def _on_disk(root: Path, listed: str) -> Path | None:
-    """The file a vacuum listing names (relative or absolute, maybe percent-encoded), if it
-    exists: delta-rs lists a removed file again after deleting it until its tombstone expires."""
+def _on_disk(store: Store, root: str, listed: str) -> int | None:
+    """The size of the file a vacuum listing names (relative or absolute, maybe
+    percent-encoded), if it exists: delta-rs lists a removed file again after deleting it until
+    its tombstone expires."""
     listed = listed.removeprefix("file://")
     for name in dict.fromkeys((listed, unquote(listed))):
-        path = Path(name) if Path(name).is_absolute() else root / name
-        if path.is_file():
-            return path
+        absolute = name.startswith(("/", "s3://"))
+        found = store.info(name if absolute else f"{root}/{name}")
+        if found is not None:
+            return found[0]
     return None
 
 
-def vacuum_candidates(table: DeltaTable, root: Path, retention_hours: int) -> dict[str, int]:
+def vacuum_candidates(
+    table: DeltaTable, store: Store, root: str, retention_hours: int
+) -> dict[str, int]:
     """What a full vacuum deletes now and still exists: listed name -> bytes (delta-rs lists
     files it already deleted again until their removal records expire)."""
     listed = table.vacuum(
@@ -128,27 +132,27 @@ def vacuum_candidates(table: DeltaTable, root: Path, retention_hours: int) -> di
         enforce_retention_duration=False,
         full=True,
     )
-    found = {name: _on_disk(root, name) for name in listed}
-    return {name: path.stat().st_size for name, path in found.items() if path is not None}
+    found = {name: _on_disk(store, root, name) for name in listed}
+    return {name: size for name, size in found.items() if size is not None}
 
 
-def _log_entries(log_dir: Path) -> dict[str, tuple[int, bool, int]]:
+def _log_entries(store: Store, log_dir: str) -> dict[str, tuple[int, bool, int]]:
     """Log files cleanup considers: name -> (version, is a checkpoint, mtime in ms)."""
     out = {}
-    for path in log_dir.iterdir():
-        match = _LOG_FILE.search(path.name)
-        if match:
-            mtime_ms = path.stat().st_mtime_ns // 1_000_000
-            out[path.name] = (int(match.group(1)), bool(_CHECKPOINT.search(path.name)), mtime_ms)
+    for path, (_, mtime_ns) in store.stat_all(log_dir).items():
+        name = path.rsplit("/", 1)[-1]
+        if match := _LOG_FILE.search(name):
+            out[name] = (int(match.group(1)), bool(_CHECKPOINT.search(name)), mtime_ns // 10**6)
     return out
 
 
-def _last_checkpoint(log_dir: Path) -> int | None:
-    versions = [int(m.group(1)) for p in log_dir.iterdir() if (m := _CHECKPOINT.match(p.name))]
-    hint = log_dir / "_last_checkpoint"
-    if hint.is_file():
+def _last_checkpoint(store: Store, log_dir: str) -> int | None:
+    names = [p.rsplit("/", 1)[-1] for p in store.list(log_dir)]
+    versions = [int(m.group(1)) for n in names if (m := _CHECKPOINT.match(n))]
+    if "_last_checkpoint" in names:
         with suppress(ValueError, KeyError, TypeError):  # a damaged hint: the listing decides
-            versions.append(int(json.loads(hint.read_text())["version"]))
+            hint = store.read_bytes(f"{log_dir}/_last_checkpoint")
+            versions.append(int(json.loads(hint)["version"]))
     return max(versions, default=None)
 
 
@@ -191,13 +195,17 @@ def _log_retention_hours(table: DeltaTable) -> float | None:
 
 def _maintain_one(lake: Lake, ds: Dataset, *, dry_run: bool, retention_hours: int) -> dict:
     start = time.perf_counter()
-    root = lake.dataset_dir(ds)
-    uri = str(root)
-    log_dir = root / "_delta_log"
-    table = DeltaTable(uri)
+    store = lake.store
+    uri = lake.dataset_dir(ds)
+    log_dir = f"{uri}/_delta_log"
+
+    def open_table() -> DeltaTable:
+        return DeltaTable(uri, storage_options=store.storage_options)
+
+    table = open_table()
     before = table.version()
     layout = _layout(table)
-    candidates = vacuum_candidates(table, root, retention_hours)
+    candidates = vacuum_candidates(table, store, uri, retention_hours)
     log_hours = _log_retention_hours(table)
     # the explicit cleanup runs only when the log outlives the vacuum window: a version whose
     # files are kept keeps its commits. (delta-rs 1.6 also cleans after every commit, its
@@ -224,7 +232,7 @@ def _maintain_one(lake: Lake, ds: Dataset, *, dry_run: bool, retention_hours: in
     }
     if dry_run:
         commits = (1 if layout.partitions_to_compact else 0) + (2 if candidates else 0)
-        last = _last_checkpoint(log_dir)
+        last = _last_checkpoint(store, log_dir)
         checkpoint = last is None or before + commits > last
         removed = 0
         if log_hours is not None and (cleanup or commits):  # the last cleanup deletes the most
@@ -232,7 +240,7 @@ def _maintain_one(lake: Lake, ds: Dataset, *, dry_run: bool, retention_hours: in
             planned = [(v, False, now_ms) for v in range(before + 1, before + commits + 1)]
             if checkpoint and cleanup:
                 planned.append((before + commits, True, now_ms))
-            entries = [*_log_entries(log_dir).values(), *planned]
+            entries = [*_log_entries(store, log_dir).values(), *planned]
             removed = _expired_logs(entries, before + commits, now_ms - int(log_hours * 3.6e6))
         return row | {
             "partitions_compacted": layout.partitions_to_compact,
@@ -245,12 +253,12 @@ def _maintain_one(lake: Lake, ds: Dataset, *, dry_run: bool, retention_hours: in
             "seconds": time.perf_counter() - start,
         }
 
-    log_before = set(_log_entries(log_dir))
+    log_before = set(_log_entries(store, log_dir))
     metrics: dict = {}
     if layout.multi_file_partitions:  # one file per partition: nothing to compact (or commit)
 
         def compact(_read: int | None) -> dict:
-            return DeltaTable(uri).optimize.compact(
+            return open_table().optimize.compact(
                 target_size=COMPACT_TARGET_BYTES,
                 writer_properties=WriterProperties(compression="ZSTD"),
                 commit_properties=lake._commit_properties("compact"),
@@ -259,18 +267,18 @@ def _maintain_one(lake: Lake, ds: Dataset, *, dry_run: bool, retention_hours: in
         metrics = lake.committed(ds, compact)  # redone on a newer version if a writer beat it
     vacuumed: dict[str, int] = {}
     if metrics.get("numFilesRemoved"):  # what compaction removed may be vacuum's now
-        candidates = vacuum_candidates(DeltaTable(uri), root, retention_hours)
+        candidates = vacuum_candidates(open_table(), store, uri, retention_hours)
     if candidates:  # else vacuum would only commit a start and an end of deleting nothing
-        DeltaTable(uri).vacuum(
+        open_table().vacuum(
             retention_hours=retention_hours,
             dry_run=False,
             enforce_retention_duration=False,
             full=True,
             commit_properties=lake._commit_properties("vacuum"),
         )
-        vacuumed = {n: size for n, size in candidates.items() if _on_disk(root, n) is None}
-    table = DeltaTable(uri)
-    last = _last_checkpoint(log_dir)
+        vacuumed = {n: size for n, size in candidates.items() if _on_disk(store, uri, n) is None}
+    table = open_table()
+    last = _last_checkpoint(store, log_dir)
     checkpoint = last is None or table.version() > last
     if checkpoint:
         table.create_checkpoint()
@@ -282,7 +290,7 @@ def _maintain_one(lake: Lake, ds: Dataset, *, dry_run: bool, retention_hours: in
         "vacuum_files": len(vacuumed),
         "vacuum_bytes": sum(vacuumed.values()),
         "checkpointed": checkpoint,
-        "log_files_removed": len(log_before - set(_log_entries(log_dir))),
+        "log_files_removed": len(log_before - set(_log_entries(store, log_dir))),
         "version_after": table.version(),
         "seconds": time.perf_counter() - start,
     }
@@ -306,7 +314,9 @@ def maintain(
         raise ValueError(f"retention_hours must be at least 0, not {retention_hours}")
     rows = []
     for ds in DATASETS.values() if datasets is None else datasets:
-        if not DeltaTable.is_deltatable(str(lake.dataset_dir(ds))):
+        if not DeltaTable.is_deltatable(
+            lake.dataset_dir(ds), storage_options=lake.store.storage_options
+        ):
             continue  # nothing committed yet (or the old layout: `finlake migrate`)
         if dry_run:  # no lock: taking one writes the lock file and clears dead temps
             row = _maintain_one(lake, ds, dry_run=True, retention_hours=retention_hours)

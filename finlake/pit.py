@@ -92,7 +92,7 @@ def _filed_before(column: str, session: dt.date) -> pl.Expr:
 
 def lake_as_of(source: Path, target: Path, session: dt.date) -> Path:
     """Write into home `target` the part of home `source` public at `session`'s close."""
-    src, dst = Lake(Path(source) / "lake"), Lake(Path(target) / "lake")
+    src, dst = Lake.of_home(Path(source)), Lake.of_home(Path(target))
     cutoff = session_close(session)
 
     def read(ds: Dataset) -> pl.DataFrame:

@@ -3,6 +3,11 @@
 Sample and live data never share a home: each source has its own default home, and a home
 remembers the source it was created for, so pointing a live run at a sample home (or the demo at
 a live one) is refused instead of silently mixing the two.
+
+The lake is `<home>/lake` unless FINLAKE_LAKE_URI puts it elsewhere (s3://bucket/prefix, or
+another directory). A home remembers its lake too: a notebook pointed at the home reads the lake
+it was built with, and a different FINLAKE_LAKE_URI for it is refused, never a silently empty
+lake.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from finlake.storage import LAKE_URI_ENV, check_lake_uri
 from finlake.universe import Security, load_universe
 
 Source = Literal["sample", "live"]
@@ -23,6 +29,28 @@ MARKER = "finlake-home.json"
 
 class HomeMismatchError(RuntimeError):
     """A home created for one source mode was opened in the other."""
+
+
+def _recorded(home: Path) -> dict:
+    marker = home / MARKER
+    return json.loads(marker.read_text(encoding="utf-8")) if marker.is_file() else {}
+
+
+def lake_location(home: Path, env: Mapping[str, str] = os.environ) -> str:
+    """The home's lake: FINLAKE_LAKE_URI, else the lake its marker records, else <home>/lake.
+    A FINLAKE_LAKE_URI other than the recorded one is a HomeMismatchError."""
+    default = str(home / "lake")
+    recorded = _recorded(home).get("lake") or default
+    configured = env.get(LAKE_URI_ENV, "").strip()
+    if not configured:
+        return recorded
+    configured = check_lake_uri(configured)
+    if configured != recorded and (home / MARKER).is_file():
+        raise HomeMismatchError(
+            f"{home} keeps its lake at {recorded}, not {LAKE_URI_ENV}={configured}: unset it or "
+            "point FINLAKE_HOME (or --home) at another directory"
+        )
+    return configured
 
 
 class HomeNotFoundError(FileNotFoundError):
@@ -101,8 +129,9 @@ class Settings:
         return tuple(s.ticker for s in self.universe)
 
     @property
-    def lake_dir(self) -> Path:
-        return self.home / "lake"
+    def lake_location(self) -> str:
+        """A local directory or s3://bucket/prefix (see `lake_location`)."""
+        return lake_location(self.home)
 
     @property
     def catalog_path(self) -> Path:
@@ -116,13 +145,17 @@ class Settings:
         """Create the home if needed and check it belongs to this source mode."""
         self.home.mkdir(parents=True, exist_ok=True)
         marker = self.home / MARKER
+        lake = self.lake_location  # a lake other than the recorded one is refused here
         if marker.exists():
-            recorded = json.loads(marker.read_text(encoding="utf-8")).get("source")
+            recorded = _recorded(self.home).get("source")
             if recorded != self.source:
                 raise HomeMismatchError(
                     f"{self.home} holds {recorded} data; refusing to use it for {self.source} "
                     f"data. Point FINLAKE_HOME (or --home) at another directory."
                 )
         else:
-            marker.write_text(json.dumps({"source": self.source}) + "\n", encoding="utf-8")
+            record = {"source": self.source}
+            if lake != str(self.home / "lake"):  # the default follows the home if it moves
+                record["lake"] = lake
+            marker.write_text(json.dumps(record) + "\n", encoding="utf-8")
         return self.home

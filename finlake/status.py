@@ -24,6 +24,7 @@ from finlake.instance import instance_for
 from finlake.lake import Lake
 from finlake.models.views import MODELS_LAKE_DIR, model_files
 from finlake.settings import Settings
+from finlake.storage import Store
 
 # The column a dataset's first/last date and freshness are read from, where the first present
 # of DEFAULT_TIME_COLUMNS would mislead (macro: the vintage, not the observed period).
@@ -66,41 +67,50 @@ class Target:
 
     name: str
     layer: str
-    files: list[Path]
+    files: list[str]
     frame: pl.LazyFrame
     time_column: str | None
+    store: Store
+
+    @property
+    def bytes(self) -> int:
+        return sum((self.store.info(f) or (0, 0))[0] for f in self.files)
 
 
 def has_data(home: Path) -> bool:
     """Whether any dataset or model has files in the home's lake."""
-    lake = Lake(home / "lake")
+    lake = Lake.of_home(home)
     return any(lake.has_data(ds) for ds in DATASETS.values()) or bool(_model_dirs(lake))
 
 
-def _model_dirs(lake: Lake) -> list[Path]:
+def _model_dirs(lake: Lake) -> list[str]:
     """lake/models/<name>: the SQL models' materializations (not a write's hidden staging)."""
-    root = lake.root / MODELS_LAKE_DIR
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    root = lake.store.join(MODELS_LAKE_DIR)
+    names = {f.removeprefix(root + "/").split("/")[0] for f in lake.store.list(root)}
+    return sorted(n for n in names if not n.startswith("."))
 
 
 def targets(home: Path) -> list[Target]:
-    lake = Lake(home / "lake")
+    lake = Lake.of_home(home)
     out = []
     for ds in DATASETS.values():
         column = TIME_COLUMNS.get(ds.name) or next(
             (c for c in DEFAULT_TIME_COLUMNS if c in ds.schema), None
         )
-        out.append(Target(ds.name, ds.layer, lake.files(ds), lake.scan(ds), column))
-    for folder in _model_dirs(lake):
-        files = [Path(f) for f in model_files(lake.root, folder.name)]  # its newest version
-        frame = pl.scan_parquet(files, hive_partitioning=False) if files else pl.LazyFrame()
+        out.append(Target(ds.name, ds.layer, lake.files(ds), lake.scan(ds), column, lake.store))
+    options = lake.store.storage_options
+    for name in _model_dirs(lake):
+        files = model_files(lake.store, name)  # its newest version
+        frame = (
+            pl.scan_parquet(files, hive_partitioning=False, storage_options=options)
+            if files
+            else pl.LazyFrame()
+        )
         schema = frame.collect_schema()
         column = next((c for c in DEFAULT_TIME_COLUMNS if c in schema), None) or next(
             (c for c, t in schema.items() if t == pl.Date), None
         )
-        out.append(Target(folder.name, MODELS_LAKE_DIR, files, frame, column))
+        out.append(Target(name, MODELS_LAKE_DIR, files, frame, column, lake.store))
     return out
 
 
@@ -142,7 +152,7 @@ def summary(home: Path, location: Location | None, today: dt.date | None = None)
                 "layer": target.layer,
                 "partitions": len(target.files),
                 "rows": count,
-                "bytes": sum(f.stat().st_size for f in target.files),
+                "bytes": target.bytes,
                 "first": first,
                 "last": last,
                 "age_days": (today - past).days if past else None,
@@ -233,7 +243,7 @@ def _utc(timestamp: float) -> dt.datetime:
 def quarantine_counts(home: Path) -> pl.DataFrame:
     """Rows the gates hold back, by dataset and reason, most first."""
     return (
-        Lake(home / "lake")
+        Lake.of_home(home)
         .scan(QUARANTINE)
         .group_by("dataset", "reason")
         .agg(pl.len().cast(pl.Int64).alias("rows"), pl.col("time").max().alias("latest"))

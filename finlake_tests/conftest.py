@@ -40,6 +40,30 @@ def lake(home: Path) -> Lake:
     return Lake(home / "lake")
 
 
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server on 127.0.0.1 for the session (finlake_tests.s3server)."""
+    pytest.importorskip("moto.server", reason="moto[server] (a dev dependency) is not installed")
+    from finlake_tests.s3server import moto_server
+
+    with moto_server() as server:
+        yield server
+
+
+@pytest.fixture
+def s3_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, s3_server) -> tuple[Path, str]:
+    """An empty sample-mode home whose lake is s3://<a new bucket>/lake, set through the
+    environment as a user would: (home, bucket)."""
+    home = tmp_path / "home"
+    bucket = s3_server.new_bucket()
+    monkeypatch.setenv("FINLAKE_HOME", str(home))
+    monkeypatch.setenv("FINLAKE_SOURCE", "sample")
+    monkeypatch.delenv("FINLAKE_UNIVERSE", raising=False)
+    for name, value in s3_server.env(bucket).items():
+        monkeypatch.setenv(name, value)
+    return home, bucket
+
+
 def after_close(day: dt.date, hours: float = 2) -> dt.datetime:
     return nyse().session_close(day) + dt.timedelta(hours=hours)
 

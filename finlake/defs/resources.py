@@ -16,6 +16,7 @@ from finlake.contracts.base import SourceContract
 from finlake.lake import Lake
 from finlake.settings import HOME_ENV, SOURCE_ENV, Settings
 from finlake.sources.fred.payloads import macro_series
+from finlake.storage import Store
 from finlake.universe import DEFAULT_UNIVERSE, Security, load_universe
 
 
@@ -65,12 +66,15 @@ class FinlakeResource(dg.ConfigurableResource):
     _run_id: str = PrivateAttr(default="")
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self.settings().ensure_home()
+        settings = self.settings()
+        settings.ensure_home()
+        Store.at(settings.lake_location).check()  # a missing bucket fails the run at once
         self._run_id = context.run.run_id if context.run else ""
 
     def lake(self) -> Lake:
-        """The home's lake; its commits record the run they belong to."""
-        return Lake(self.settings().lake_dir, run_id=self._run_id)
+        """The home's lake; its commits record the run they belong to. Writers of a dataset
+        on this machine take turns (on S3 through locks kept in the home)."""
+        return Lake.of_home(self.settings().home, run_id=self._run_id)
 
     def now(self) -> dt.datetime:
         if self.sample_as_of and self.source == "sample":

@@ -1,7 +1,7 @@
 """Materializing SQL models into the lake, their catalog views, and the SQL of their tests.
 
 Parquet stays the system of record: a `table`/`parquet` model is computed from a read-only
-catalog connection and written as a Delta table under `<home>/lake/models/<name>/` (by month of
+catalog connection and written as a Delta table under `<lake>/models/<name>/` (by month of
 `partition_by` when it has one), and the catalog only holds a view over one version's files, so
 the catalog file can always be rebuilt. Each materialization is one commit replacing the whole
 table: readers see the model before or after, never half of it, and `finlake sql --as-of-time`
@@ -22,14 +22,13 @@ import polars as pl
 import pyarrow as pa
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.exceptions import DeltaError
-from filelock import FileLock
 
 from finlake.catalog import Catalog
 from finlake.catalog_sql import sql_identifier
-from finlake.lake import LOCK_TIMEOUT_S
 from finlake.maintenance import DEFAULT_RETENTION_HOURS, vacuum_candidates
 from finlake.models.spec import Model, ModelError, ModelTest, Project
-from finlake.models.views import MODELS_LAKE_DIR, PARTITION_COLUMN, model_dir
+from finlake.models.views import MODELS_LAKE_DIR, PARTITION_COLUMN, model_dir, model_table
+from finlake.storage import Store
 
 FAILING_ROWS_PREVIEW = 20
 BATCH_ROWS = 100_000
@@ -43,12 +42,11 @@ def materialize(catalog: Catalog, model: Model, run_id: str = "") -> int:
     of its table; returns the row count. The caller rebuilds the catalog afterwards."""
     if not model.writes_files:
         raise ValueError(f"{model.name} is a view model")
-    target = model_dir(catalog.lake.root, model.name)
-    lock = catalog.lake.root / ".locks" / f"{MODELS_LAKE_DIR}.{model.name}.lock"
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(lock, timeout=LOCK_TIMEOUT_S):
-        _remove_old_layout(target)
-        _drop_if_repartitioned(target, model)
+    store = catalog.lake.store
+    target = model_dir(store, model.name)
+    with catalog.lake.file_lock(f"{MODELS_LAKE_DIR}.{model.name}"):
+        _remove_old_layout(store, target)
+        _drop_if_repartitioned(store, model)
         con = catalog.connect()
         try:
             query, partition_by = _query(con, model)
@@ -56,11 +54,12 @@ def materialize(catalog: Catalog, model: Model, run_id: str = "") -> int:
             nulls: list[str] = []  # a partition column's null stops the write uncommitted
             try:
                 write_deltalake(
-                    str(target),
+                    target,
                     _no_null_months(reader, partition_by, nulls),
                     mode="overwrite",
                     schema_mode="overwrite",  # the model's SQL decides its columns
                     partition_by=partition_by,
+                    storage_options=store.storage_options,
                     commit_properties=CommitProperties(
                         custom_metadata={"finlake.run_id": run_id, "finlake.write": "model"}
                     ),
@@ -73,8 +72,10 @@ def materialize(catalog: Catalog, model: Model, run_id: str = "") -> int:
                 raise ModelError(f"{model.path}: writing its table failed: {exc}") from exc
         finally:
             con.close()
-        _vacuum_replaced(target)
-    actions = DeltaTable(str(target)).get_add_actions(flatten=True)
+        _vacuum_replaced(store, model.name)
+    table = model_table(store, model.name)
+    assert table is not None
+    actions = table.get_add_actions(flatten=True)
     return int(pl.DataFrame(actions).get_column("num_records").sum()) if len(actions) else 0
 
 
@@ -110,23 +111,26 @@ def _no_null_months(
     return pa.RecordBatchReader.from_batches(reader.schema, batches())
 
 
-def _drop_if_repartitioned(target: Path, model: Model) -> None:
+def _drop_if_repartitioned(store: Store, model: Model) -> None:
     """A model whose partitioning changed (partition_by added or removed) cannot be overwritten
     in place (Delta keeps a table's partition columns): its table is dropped and written anew,
     which ends its time travel."""
-    if not DeltaTable.is_deltatable(str(target)):
+    if (table := model_table(store, model.name)) is None:
         return
-    now = DeltaTable(str(target)).metadata().partition_columns
+    now = table.metadata().partition_columns
     if list(now) != ([PARTITION_COLUMN] if model.partition_by else []):
         log.warning("%s: partitioning changed; its table is written anew", model.name)
-        shutil.rmtree(target)
+        store.delete_tree(model_dir(store, model.name))
 
 
-def _vacuum_replaced(target: Path) -> None:
+def _vacuum_replaced(store: Store, name: str) -> None:
     """Delete the files of materializations replaced longer ago than the lake's retention
     window: each one replaces the whole table, and the lake's maintenance covers datasets."""
-    table = DeltaTable(str(target))
-    if vacuum_candidates(table, target, DEFAULT_RETENTION_HOURS):  # else it commits for nothing
+    table = model_table(store, name)
+    assert table is not None
+    target = model_dir(store, name)
+    # no candidates: a vacuum would commit for nothing
+    if vacuum_candidates(table, store, target, DEFAULT_RETENTION_HOURS):
         table.vacuum(
             retention_hours=DEFAULT_RETENTION_HOURS,
             dry_run=False,
@@ -135,13 +139,15 @@ def _vacuum_replaced(target: Path) -> None:
         )
 
 
-def _remove_old_layout(target: Path) -> None:
+def _remove_old_layout(store: Store, target: str) -> None:
     """A model written before its output was a Delta table (data.parquet, month=*/): derived
-    data, recomputed by this materialization, so its files are removed."""
-    if not target.is_dir() or DeltaTable.is_deltatable(str(target)):
+    data, recomputed by this materialization, so its files are removed. (That layout was only
+    ever on local disk.)"""
+    root = Path(target)
+    if not store.local or not root.is_dir() or DeltaTable.is_deltatable(target):
         return
-    (target / "data.parquet").unlink(missing_ok=True)
-    for old in target.glob("month=*"):
+    (root / "data.parquet").unlink(missing_ok=True)
+    for old in root.glob("month=*"):
         shutil.rmtree(old)
 
 

@@ -296,8 +296,7 @@ def _filings(
 
 
 def _archive(lake: Lake, cik: str, acc: str, document: str | None) -> bytes | None:
-    path = archive_file(lake, cik, acc, document) if document else None
-    return path.read_bytes() if path is not None and path.exists() else None
+    return lake.read_archive(archive_file(lake, cik, acc, document)) if document else None
 
 
 def build_sec_silver(

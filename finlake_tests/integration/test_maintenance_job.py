@@ -62,7 +62,7 @@ def test_dry_run_then_the_job(tmp_path: Path):
     ]
     assert observed.metadata["files_vacuumed"].value == 11
     assert observed.metadata["checkpoints"].value >= 1
-    table = lake.dataset_dir(PRICES_DAILY)
+    table = Path(lake.dataset_dir(PRICES_DAILY))
     assert len(list(table.glob("month=*/*.parquet"))) == 1  # only the newest version's file
     assert list((table / "_delta_log").glob("*.checkpoint.parquet"))
     assert lake.scan(PRICES_DAILY).collect()["close"].to_list() == [11.0]

@@ -248,7 +248,7 @@ def test_catalog_skips_missing_models_and_notices_their_files(home, models_root,
 
     # a partitioned model is swapped in whole; a build during the swap just skips it
     materialize(catalog, project.models["cumulative_returns"])
-    target = model_dir(catalog.lake.root, "cumulative_returns")
+    target = Path(model_dir(catalog.lake.store, "cumulative_returns"))
     aside = target.with_name("aside")
     target.rename(aside)
     assert catalog.build().models["cumulative_returns"] == "not materialized yet"

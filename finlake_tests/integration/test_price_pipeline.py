@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -199,7 +200,7 @@ def test_silver_rebuilds_from_bronze_without_refetching(lake, sample_provider):
     original = lake.scan(PRICES_DAILY).collect().sort("date", "ticker")
     import shutil
 
-    shutil.rmtree(lake.dataset_dir(PRICES_DAILY))
+    shutil.rmtree(Path(lake.dataset_dir(PRICES_DAILY)))
 
     class NoNetwork:
         name = "yahoo"

@@ -319,7 +319,7 @@ def test_time_travel_past_a_cleaned_log_is_an_error_not_an_empty_lake(tmp_path):
         write_bar(tmp_path, close=close)
     lake = Lake(tmp_path / "lake")
     lake.table(PRICES_DAILY).create_checkpoint()
-    log_dir = lake.dataset_dir(PRICES_DAILY) / "_delta_log"
+    log_dir = Path(lake.dataset_dir(PRICES_DAILY)) / "_delta_log"
     for version in (0, 1):  # what log cleanup removes once past the log retention
         (log_dir / f"{version:020d}.json").unlink()
     with pytest.raises(VersionGoneError, match="its log keeps commits from version 2"):

@@ -1,6 +1,7 @@
 """sync() writes only what can have changed, and rewrites a ticker whose inputs changed."""
 
 import datetime as dt
+from pathlib import Path
 
 import polars as pl
 
@@ -81,7 +82,8 @@ def test_tickers_outside_the_computation_are_left_alone(tmp_path):
 def test_a_lost_state_update_is_recovered(tmp_path):
     lake = Lake(tmp_path)
     run(lake, bars(["AAA"], DAYS[:5]))
-    (lake.dataset_dir(PRICES_ADJUSTED) / "_state.parquet").unlink()  # crash before the state write
+    state = Path(lake.dataset_dir(PRICES_ADJUSTED)) / "_state.parquet"
+    state.unlink()  # a crash before the state write
     report = run(lake, bars(["AAA"], DAYS))
     assert stored(lake).equals(bars(["AAA"], DAYS))
     assert report.rows_written == len(DAYS)

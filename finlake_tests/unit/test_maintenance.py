@@ -53,10 +53,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
         row = [(TICKERS[n % 3], days[n % 3], 2.0 + n)]  # each merge rewrites one partition
         lake.merge(PRICES_DAILY, prices(row), keys(row))
         if n + 1 == CHECKPOINT_AFTER:
-            table = DeltaTable(str(lake.dataset_dir(PRICES_DAILY)))
+            table = DeltaTable(lake.dataset_dir(PRICES_DAILY))
             table.create_checkpoint()
             checkpoint = table.version()
-    uri = str(lake.dataset_dir(PRICES_DAILY))
+    uri = lake.dataset_dir(PRICES_DAILY)
     for n, month in enumerate(["2026-11", "2026-11", "2026-11", "2026-10"]):
         rows = PRICES_DAILY.conform(prices([(f"NEW{n}", MONTHS[month], 9.0)]))
         data = rows.with_columns(PRICES_DAILY.partition_expr().alias("month"))
@@ -86,12 +86,12 @@ def rows(lake: Lake) -> pl.DataFrame:
 
 
 def rows_at(lake: Lake, version: int) -> pl.DataFrame:
-    table = DeltaTable(str(lake.dataset_dir(PRICES_DAILY)), version=version)
+    table = DeltaTable(lake.dataset_dir(PRICES_DAILY), version=version)
     return pl.from_arrow(table.to_pyarrow_table()).drop("month").sort("ticker", "date")
 
 
 def data_files_on_disk(lake: Lake) -> set[Path]:
-    return set(lake.dataset_dir(PRICES_DAILY).glob("month=*/*.parquet"))
+    return set(Path(lake.dataset_dir(PRICES_DAILY)).glob("month=*/*.parquet"))
 
 
 def active_files(lake: Lake) -> set[Path]:
@@ -104,7 +104,7 @@ def one(report: pl.DataFrame) -> dict:
 
 
 def test_dry_run_reports_small_files_and_vacuum_candidates_and_touches_nothing(lake: Lake):
-    before = listing(lake.root)
+    before = listing(Path(lake.root))
     report = maintain(lake, [PRICES_DAILY, CORPORATE_ACTIONS], dry_run=True, retention_hours=0)
     assert report.schema == pl.Schema(MAINTENANCE_SCHEMA)
     r = one(report)  # corporate_actions has no table: no row
@@ -118,7 +118,7 @@ def test_dry_run_reports_small_files_and_vacuum_candidates_and_touches_nothing(l
     assert r["checkpointed"] and r["log_files_removed"] == 0
     # within the default week nothing removed is old enough to vacuum
     assert one(maintain(lake, [PRICES_DAILY], dry_run=True))["vacuum_files"] == 0
-    assert listing(lake.root) == before  # no lock file, no log entry, no data file touched
+    assert listing(Path(lake.root)) == before  # no lock file, no log entry, no data file touched
     text = render(report)
     assert "silver/prices_daily" in text and "dry run" in text
     assert len(text.splitlines()) == 3
@@ -139,24 +139,24 @@ def test_real_run_compacts_vacuums_and_checkpoints_and_a_second_run_is_a_no_op(l
     assert rows(lake).equals(expected)
     assert data_files_on_disk(lake) == active_files(lake)  # every removed file is gone
     assert not (removed_before & data_files_on_disk(lake))
-    log_dir = lake.dataset_dir(PRICES_DAILY) / "_delta_log"
+    log_dir = Path(lake.dataset_dir(PRICES_DAILY)) / "_delta_log"
     assert (log_dir / f"{r['version_after']:020d}.checkpoint.parquet").is_file()
     writes = lake.history(PRICES_DAILY)["write"].to_list()
     assert writes[:3] == ["vacuum", "vacuum", "compact"]
 
-    table_dir = listing(lake.dataset_dir(PRICES_DAILY))
+    table_dir = listing(Path(lake.dataset_dir(PRICES_DAILY)))
     again = one(maintain(lake, [PRICES_DAILY], dry_run=False, retention_hours=0))
     assert again["version_after"] == again["version_before"] == r["version_after"]
     assert (again["partitions_compacted"], again["vacuum_files"]) == (0, 0)
     assert not again["checkpointed"] and again["small_files"] == 0
-    assert listing(lake.dataset_dir(PRICES_DAILY)) == table_dir
+    assert listing(Path(lake.dataset_dir(PRICES_DAILY))) == table_dir
     assert rows(lake).equals(expected)
 
 
 def test_time_travel_survives_within_the_window_and_not_without_one(lake: Lake):
     old = lake.version(PRICES_DAILY) - 12
     expected = rows_at(lake, old)
-    partition = lake.dataset_dir(PRICES_DAILY) / "month=2026-11"
+    partition = Path(lake.dataset_dir(PRICES_DAILY)) / "month=2026-11"
     stale, fresh = partition / "part-stale-orphan.parquet", partition / "part-fresh-orphan.parquet"
     stale.write_bytes(b"a killed writer's file")
     fresh.write_bytes(b"a writer's file not yet committed")
@@ -178,7 +178,7 @@ def test_time_travel_survives_within_the_window_and_not_without_one(lake: Lake):
 
 def age_log(lake: Lake, through: int) -> None:
     for v in range(through + 1):
-        os.utime(lake.dataset_dir(PRICES_DAILY) / "_delta_log" / f"{v:020d}.json", (OLD, OLD))
+        os.utime(Path(lake.dataset_dir(PRICES_DAILY)) / "_delta_log" / f"{v:020d}.json", (OLD, OLD))
 
 
 def test_log_entries_expire_only_before_a_checkpoint_that_reads_the_window(
@@ -191,23 +191,23 @@ def test_log_entries_expire_only_before_a_checkpoint_that_reads_the_window(
     r = one(maintain(lake, [PRICES_DAILY], dry_run=False))
     # the commits before the checkpoint go; those after it are needed to read the newer ones
     assert r["log_files_removed"] == predicted == checkpoint
-    log_dir = lake.dataset_dir(PRICES_DAILY) / "_delta_log"
+    log_dir = Path(lake.dataset_dir(PRICES_DAILY)) / "_delta_log"
     assert not list(log_dir.glob(f"{checkpoint - 1:020d}.json"))
     assert rows_at(lake, checkpoint).equals(at_checkpoint)
     assert rows_at(lake, checkpoint + 1).height > 0
     with pytest.raises(Exception, match="log segment"):
-        DeltaTable(str(lake.dataset_dir(PRICES_DAILY)), version=checkpoint - 1)
+        DeltaTable(lake.dataset_dir(PRICES_DAILY), version=checkpoint - 1)
 
 
 def test_a_log_retention_shorter_than_the_vacuum_window_keeps_the_log(
     lake: Lake, built: tuple[Path, int]
 ):
-    table = DeltaTable(str(lake.dataset_dir(PRICES_DAILY)))
+    table = DeltaTable(lake.dataset_dir(PRICES_DAILY))
     table.alter.set_table_properties(
         {"delta.logRetentionDuration": "interval 2 hours"},
         post_commithook_properties=PostCommitHookProperties(cleanup_expired_logs=False),
     )
-    log_dir = lake.dataset_dir(PRICES_DAILY) / "_delta_log"
+    log_dir = Path(lake.dataset_dir(PRICES_DAILY)) / "_delta_log"
     maintain(lake, [PRICES_DAILY], dry_run=False)  # compacts and checkpoints: no commit is left
     age_log(lake, built[1] + 2)
     # a week of removed files kept, so the commits of that week stay too

@@ -35,7 +35,8 @@ def with_catalog(*groups: str) -> dg.AssetSelection:
 def duckdb_catalog(finlake: FinlakeResource) -> dg.MaterializeResult:
     catalog = Catalog(finlake.settings().home)
     report = catalog.build()
-    con = duckdb.connect(str(report.path), read_only=True)
+    # the file just built (on S3, a connection's own in-memory catalog)
+    con = duckdb.connect(str(report.path), read_only=True) if report.path else catalog.connect()
     try:
         counts = pl.DataFrame(
             {
@@ -51,7 +52,7 @@ def duckdb_catalog(finlake: FinlakeResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": dg.MetadataValue.int(int(counts.get_column("rows").sum())),
-            "path": dg.MetadataValue.path(str(report.path)),
+            "path": dg.MetadataValue.path(str(report.path or catalog.lake.root)),
             "views": dg.MetadataValue.md(markdown_preview(counts, 50)),
             "seconds": dg.MetadataValue.float(round(report.seconds, 3)),
         }

@@ -96,8 +96,8 @@ def _model_asset(project: Project, model: Model) -> dg.AssetsDefinition:
             "materialized": dg.MetadataValue.text(model.materialized),
         }
         if model.writes_files:
-            metadata["path"] = dg.MetadataValue.path(str(model_dir(catalog.lake.root, model.name)))
-            version = model_version(catalog.lake.root, model)
+            metadata["path"] = dg.MetadataValue.path(model_dir(catalog.lake.store, model.name))
+            version = model_version(catalog.lake.store, model)
             if version is not None:
                 metadata["table_version"] = dg.MetadataValue.int(version)
         return dg.MaterializeResult(metadata=metadata)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from pathlib import Path
 
 import polars as pl
 
@@ -25,7 +24,7 @@ TICKERS_SOURCE = "sec_tickers"  # the weekly ticker-file snapshots
 ARCHIVE_SOURCE = "sec_archives"
 
 
-def archive_file(lake: Lake, cik: str, accession: str, document: str) -> Path:
+def archive_file(lake: Lake, cik: str, accession: str, document: str) -> str:
     """Where an archive document lives: bronze/sec_archives/<cik>/<accession digits>/<name>."""
     return lake.archive_path(
         ARCHIVE_SOURCE, str(int(cik)), accession.replace("-", ""), urls.document_name(document)
@@ -73,9 +72,9 @@ class SecSource:
     def archive(self, cik: str, accession: str, document: str) -> bytes | None:
         """An immutable archive document: from the archive tree, or fetched once and kept."""
         path = archive_file(self.lake, cik, accession, document)
-        if path.exists():
+        if (kept := self.lake.read_archive(path)) is not None:
             self.archive_hits += 1
-            return path.read_bytes()
+            return kept
         url = (
             urls.sgml_header(cik, accession)
             if document == f"{accession}.hdr.sgml"
@@ -88,7 +87,7 @@ class SecSource:
         self.lake.write_archive(path, exchange.body)
         return exchange.body
 
-    def flush(self, window: tuple[dt.date, dt.date], bronze: str = BRONZE_SOURCE) -> Path | None:
+    def flush(self, window: tuple[dt.date, dt.date], bronze: str = BRONZE_SOURCE) -> str | None:
         """Write the recorded payloads as one bronze batch (partitioned by the window's end)."""
         if not self.recorded:
             return None

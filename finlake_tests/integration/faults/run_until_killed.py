@@ -19,6 +19,7 @@ from pathlib import Path
 
 import finlake.catalog
 import finlake.lake
+import finlake.storage
 from finlake.definitions import build_defs
 from finlake.defs.resources import FinlakeResource
 from finlake.instance import instance_for
@@ -36,17 +37,17 @@ def pause(signal: Path) -> None:
 
 def arm(point: str, signal: Path) -> None:
     if point in STAGED:
-        write = finlake.lake._atomic_write
+        write = finlake.storage.Store.write_bytes
 
-        def staged_then_pause(df, target: Path) -> None:
-            if STAGED[point] not in str(target):
-                return write(df, target)
-            tmp = finlake.lake.temp_path(target)
+        def staged_then_pause(self, uri: str, body: bytes) -> None:
+            if STAGED[point] not in uri:
+                return write(self, uri, body)
+            target = Path(uri)
             target.parent.mkdir(parents=True, exist_ok=True)
-            df.write_parquet(tmp)
+            finlake.storage.temp_path(target).write_bytes(body)
             pause(signal)
 
-        finlake.lake._atomic_write = staged_then_pause
+        finlake.storage.Store.write_bytes = staged_then_pause
     elif point == "silver":
         commit = finlake.lake.Lake._commit
 
@@ -54,7 +55,7 @@ def arm(point: str, signal: Path) -> None:
             if ds.name != "prices_daily":
                 return commit(self, ds, parts, read, where, write)
             for value, rows in parts.items():  # the files a commit would add, unreferenced
-                part = self.dataset_dir(ds) / f"{ds.partition_by}={value}"
+                part = Path(self.dataset_dir(ds)) / f"{ds.partition_by}={value}"
                 part.mkdir(parents=True, exist_ok=True)
                 rows.write_parquet(part / f"part-00000-{uuid.uuid4()}-c000.snappy.parquet")
             pause(signal)

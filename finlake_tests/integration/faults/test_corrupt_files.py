@@ -20,7 +20,8 @@ from finlake_tests.integration.faults.conftest import SESSIONS, TICKERS
 OCTOBER = "2026-10"
 
 
-def corrupt(path: Path, how: str) -> None:
+def corrupt(path: str | Path, how: str) -> None:
+    path = Path(path)
     body = path.read_bytes()
     if how == "truncated":
         path.write_bytes(body[: len(body) // 2])
@@ -47,7 +48,7 @@ def test_a_corrupt_file_is_named_set_aside_and_rebuilt_from_bronze(
     with caplog.at_level(logging.WARNING, logger="finlake.lake"):
         build_silver(provider, lake, TICKERS, SESSIONS[-1:], run_id="after")
     assert any(str(path) in m and "not a readable Parquet file" in m for m in caplog.messages)
-    [aside] = (lake.root / CORRUPT_DIR).rglob("*.parquet.*")
+    [aside] = (Path(lake.root) / CORRUPT_DIR).rglob("*.parquet.*")
     assert aside.read_bytes() != b"" or how == "empty"
     # the run went on: the session it wrote is stored, and so is every other month
     assert lake.scan(PRICES_DAILY).collect().get_column("date").to_list() == [SESSIONS[-1]] * 3
@@ -68,7 +69,7 @@ def test_a_corrupt_derived_file_does_not_stop_the_next_run(priced_home):
 
 def test_a_corrupt_bronze_batch_is_set_aside(priced_home, sample_provider, caplog):
     lake = Lake(priced_home / "lake")
-    [batch] = lake.bronze_dir("yahoo_chart").rglob("*.parquet")
+    [batch] = Path(lake.bronze_dir("yahoo_chart")).rglob("*.parquet")
     corrupt(batch, "garbage")
     with caplog.at_level(logging.WARNING, logger="finlake.lake"):
         assert lake.bronze_index("yahoo_chart").is_empty()
@@ -77,7 +78,7 @@ def test_a_corrupt_bronze_batch_is_set_aside(priced_home, sample_provider, caplo
 
 def test_stray_files_beside_the_partitions_are_ignored(priced_home):
     lake = Lake(priced_home / "lake")
-    base = lake.dataset_dir(PRICES_DAILY)
+    base = Path(lake.dataset_dir(PRICES_DAILY))
     (base / "notes.txt").write_text("my notes")
     (base / "month=2026-10" / "notes.txt").write_text("more notes")
     (base / "backup").mkdir()

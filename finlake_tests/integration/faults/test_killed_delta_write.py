@@ -52,7 +52,7 @@ def test_kill_inside_a_multi_partition_commit(tmp_path: Path, point: str):
     root = tmp_path / "lake"
     child.restate(root, 1.0)
     lake = Lake(root)
-    table = lake.dataset_dir(PRICES_DAILY)
+    table = Path(lake.dataset_dir(PRICES_DAILY))
     before_files, before_commits = data_files(table), commits(table)
     assert len(before_files) == child.MONTHS
 

@@ -115,7 +115,9 @@ def unreferenced(home: Path) -> list[Path]:
     writer killed before its commit leaves; readers never see them, vacuum removes them)."""
     lake = Lake(home / "lake")
     named = {Path(f) for f in lake.snapshot(PRICES_DAILY)["file"]}
-    return [p for p in lake.dataset_dir(PRICES_DAILY).rglob("part-*.parquet") if p not in named]
+    return [
+        p for p in Path(lake.dataset_dir(PRICES_DAILY)).rglob("part-*.parquet") if p not in named
+    ]
 
 
 @pytest.mark.parametrize(
