@@ -269,10 +269,10 @@ def _timed_run(
         run = job.execute_in_process(instance=instance, run_config=QUIET, **kwargs)
     if not run.success:
         raise RuntimeError("the benchmark run failed")
-    return timer.seconds, _step_seconds(instance, run.run_id)
+    return timer.seconds, step_seconds(instance, run.run_id)
 
 
-def _step_seconds(instance: DagsterInstance, run_id: str) -> dict[str, float]:
+def step_seconds(instance: DagsterInstance, run_id: str) -> dict[str, float]:
     starts, out = {}, {}
     for entry in instance.all_logs(run_id):
         event = entry.dagster_event

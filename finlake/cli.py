@@ -424,15 +424,34 @@ def maintain(dry_run: bool, retention_hours: int, home: Path | None) -> None:
 
 @main.command()
 @click.argument(
-    "what", type=click.Choice(["ingest", "session", "indicators", "news", "macro", "formats"])
+    "what",
+    type=click.Choice(
+        ["ingest", "session", "indicators", "news", "macro", "formats", "scale", "query"]
+    ),
 )
 @click.option("--tickers", type=int, default=500, show_default=True)
 @click.option("--sessions", type=int, default=252, show_default=True, help="Sessions of history.")
 @click.option(
-    "--years", type=int, default=25, show_default=True, help="indicators, formats: years."
+    "--years", type=int, default=25, show_default=True, help="indicators, formats, scale: years."
 )
 @click.option("--hours", type=int, default=168, show_default=True, help="news: hourly polls.")
-def bench(what: str, tickers: int, sessions: int, years: int, hours: int) -> None:
+@click.option(
+    "--home",
+    "bench_home",
+    type=click.Path(path_type=Path),
+    help="scale, query: the lake's home (default: $FINLAKE_BENCH_DIR or the temp directory, "
+    "finlake-bench-TICKERSxYEARS).",
+)
+@click.option("--repeat", type=int, default=50, show_default=True, help="query: runs per query.")
+def bench(
+    what: str,
+    tickers: int,
+    sessions: int,
+    years: int,
+    hours: int,
+    bench_home: Path | None,
+    repeat: int,
+) -> None:
     """Measure throughput (see docs/performance.md); not part of the test run."""
     from finlake import bench as b
 
@@ -442,6 +461,21 @@ def bench(what: str, tickers: int, sessions: int, years: int, hours: int) -> Non
         from finlake import bench_formats
 
         click.echo(bench_formats.markdown(bench_formats.run(tickers, years)))
+        return
+    if what in ("scale", "query"):
+        from finlake import bench_query, bench_scale
+
+        home = (bench_home or bench_scale.default_home(tickers, years)).resolve()
+        if what == "scale":
+            result = bench_scale.run_scale(tickers, years, home, echo=click.echo)
+        else:
+            try:
+                click.echo(bench_query.markdown(bench_query.run(home, repeat, echo=click.echo)))
+            except bench_query.BenchQueryError as exc:
+                raise click.ClickException(str(exc)) from None
+            return
+        for key, value in result.items():
+            click.echo(f"{key:>24}: {value}")
         return
     if what == "ingest":
         result = b.bench_ingest(tickers, sessions)

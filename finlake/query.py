@@ -11,12 +11,15 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from finlake.catalog import Catalog
+from finlake.catalog_hot import HOT_NAMES, TICKERS_TABLE
+from finlake.catalog_sql import sql_string
 from finlake.datasets import INDICATORS_DAILY
 from finlake.settings import home_path
 from finlake.sources.fred.payloads import validate_series_id
@@ -98,7 +101,27 @@ class UnknownValueError(ValueError):
     """A filter value the data does not hold: a typo would otherwise return an empty frame."""
 
 
-Known = tuple[str, Sequence[str], str]  # what, the values asked for, SQL listing the known ones
+@dataclass(frozen=True)
+class TickerListing:
+    """Where a view's known tickers come from: the catalog's table of the tickers in its big
+    datasets when it has one (a catalog file), else a scan of the view and prices_daily."""
+
+    view: str
+    column: str = "ticker"
+
+    def queries(self, con: duckdb.DuckDBPyConnection) -> list[str]:
+        scan = f"SELECT DISTINCT {self.column} FROM {self.view}"
+        try:  # a lookup in the catalog's own tables (duckdb_tables() costs more than this)
+            con.execute(f"SELECT 1 FROM {TICKERS_TABLE} LIMIT 0")
+        except duckdb.CatalogException:
+            return [f"{scan} UNION SELECT DISTINCT ticker FROM prices_daily"]
+        names = ", ".join(sql_string(v) for v in sorted({self.view, "prices_daily"} & HOT_NAMES))
+        table = f"SELECT ticker FROM {TICKERS_TABLE} WHERE view_name IN ({names})"
+        return [table] if self.view in HOT_NAMES else [table, scan]
+
+
+# what, the values asked for, SQL listing the known ones (or where a view's tickers are listed)
+Known = tuple[str, Sequence[str], "str | TickerListing"]
 
 
 def _read(home: str | Path | None, query: str, params: dict, known: Sequence[Known] = ()):
@@ -113,14 +136,24 @@ def _read(home: str | Path | None, query: str, params: dict, known: Sequence[Kno
 
 
 def require_known(
-    con: duckdb.DuckDBPyConnection, what: str, wanted: Sequence[str], listing: str
+    con: duckdb.DuckDBPyConnection,
+    what: str,
+    wanted: Sequence[str],
+    listing: str | TickerListing,
 ) -> None:
     """Raise UnknownValueError naming each value of `wanted` that `listing` (a query of the
-    known values) lacks, with the nearest known ones. Nothing stored yet: nothing to check."""
+    known values, or queries tried in turn until every value is found) lacks, with the nearest
+    known ones. Nothing stored yet: nothing to check."""
     if not wanted:
         return
-    known = sorted({row[0] for row in con.sql(listing).fetchall() if row[0] is not None})
-    missing = [w for w in wanted if w not in set(known)]
+    found: set[str] = set()
+    queries = [listing] if isinstance(listing, str) else listing.queries(con)
+    for query in queries:
+        found |= {row[0] for row in con.sql(query).fetchall() if row[0] is not None}
+        if found.issuperset(wanted):
+            return
+    known = sorted(found)
+    missing = [w for w in wanted if w not in found]
     if not known or not missing:
         return
     hints = []
@@ -136,8 +169,7 @@ def _ticker_check(view: str, tickers: str | Sequence[str] | None) -> Known:
     column = (
         "unnest(list_concat(tickers, mentioned_tickers))" if view == "news_articles" else "ticker"
     )
-    listing = f"SELECT DISTINCT {column} FROM {view} UNION SELECT DISTINCT ticker FROM prices_daily"
-    return ("ticker", _tickers(tickers), listing)
+    return ("ticker", _tickers(tickers), TickerListing(view, column))
 
 
 def prices(
