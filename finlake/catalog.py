@@ -211,10 +211,9 @@ class Catalog:
         date rather than loaded again), else a new file."""
         if self.path.exists():
             shutil.copyfile(self.path, tmp)
-        con = duckdb.connect()
+        con = None
         try:
-            con.execute(f"ATTACH {sql_string(str(tmp))} AS build (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
-            con.execute("USE build")
+            con = _open_as_build(tmp)
             if self.path.exists():
                 home = con.execute(f"SELECT home FROM {META_TABLE}_info").fetchall()[0][0]
                 if home != str(self.home):
@@ -222,16 +221,14 @@ class Catalog:
                 drop_rebuilt(con)
             return con
         except duckdb.Error as exc:
-            con.close()
+            if con is not None:
+                con.close()
             if not self.path.exists():
                 raise
             log.warning("catalog %s not reused (%s); building it anew", self.path, exc)
             tmp.unlink(missing_ok=True)
             Path(str(tmp) + ".wal").unlink(missing_ok=True)
-            con = duckdb.connect()
-            con.execute(f"ATTACH {sql_string(str(tmp))} AS build (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
-            con.execute("USE build")
-            return con
+            return _open_as_build(tmp)
 
     def _populate(
         self, con: duckdb.DuckDBPyConnection, as_of: AsOf | None = None, *, hot: bool = False
@@ -472,6 +469,18 @@ class Catalog:
 # lookups share its buffer cache and skip attaching the file again (about 15 ms of a 25 ms
 # lookup at 500 tickers x 25 years, docs/performance.md). A rebuilt file (a new inode) or a
 # commit since the build opens a new one; cursors on the old one keep reading their snapshot.
+def _open_as_build(tmp: Path) -> duckdb.DuckDBPyConnection:
+    """A connection whose default database is the file `tmp`, in the hot tables' row groups."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH {sql_string(str(tmp))} AS build (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+        con.execute("USE build")
+    except duckdb.Error:
+        con.close()
+        raise
+    return con
+
+
 FileId = tuple[int, int, int] | None  # inode, mtime, size; None: no file
 _SHARED: dict[Path, tuple[FileId, duckdb.DuckDBPyConnection]] = {}
 _SHARED_LOCK = threading.Lock()

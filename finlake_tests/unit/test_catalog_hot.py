@@ -60,15 +60,22 @@ def state(catalog: Catalog) -> tuple[int, int]:
         con.close()
 
 
+def assert_sorted(catalog: Catalog) -> None:
+    """prices_daily's rows are stored in (year, ticker, date) order."""
+    con = catalog.connect()
+    order = con.sql("SELECT ticker, date FROM prices_daily").fetchall()
+    con.close()
+    assert order == sorted(order, key=lambda r: (r[1].year, r[0], r[1]))
+
+
 def test_the_big_datasets_are_sorted_native_tables(tmp_path):
     write(tmp_path, bars(["MSFT", "AAPL"], DAYS))
     catalog = Catalog(tmp_path)
     con = catalog.connect()
     tables = {r[0] for r in con.sql("SELECT table_name FROM duckdb_tables()").fetchall()}
-    assert {"prices_daily", "prices_adjusted", "indicators_daily"} <= tables
-    order = con.sql("SELECT ticker, date FROM prices_daily").fetchall()
     con.close()
-    assert order == sorted(order, key=lambda r: (r[1].year, r[0], r[1]))
+    assert {"prices_daily", "prices_adjusted", "indicators_daily"} <= tables
+    assert_sorted(catalog)
     assert same_rows(catalog_rows(catalog), lake_rows(tmp_path))
 
 
@@ -107,10 +114,7 @@ def test_rows_inserted_out_of_order_are_sorted_again(tmp_path, monkeypatch):
     write(tmp_path, bars(["AAPL"], DAYS[:2], close=99.0))
     catalog.build()
     assert state(catalog) == (80, 0)
-    con = catalog.connect()
-    order = con.sql("SELECT ticker, date FROM prices_daily").fetchall()
-    con.close()
-    assert order == sorted(order, key=lambda r: (r[1].year, r[0], r[1]))
+    assert_sorted(catalog)
     assert same_rows(catalog_rows(catalog), lake_rows(tmp_path))
 
 
